@@ -1,0 +1,22 @@
+"""Account use cases: staff invitations."""
+
+from __future__ import annotations
+
+from django.contrib.auth.tokens import default_token_generator
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from accounts.models import User
+
+
+def create_invited_staff(*, email: str, full_name: str = "", is_superuser: bool = False) -> User:
+    """Create a staff account in the current schema that has no password until the invitation is accepted."""
+    return User.objects.create_user(email, None, full_name=full_name, is_staff=True, is_superuser=is_superuser)
+
+
+def invitation_path(user: User) -> str:
+    """The path of the link that lets an invited user set a password (valid on its own schema's host only)."""
+    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return reverse("accounts:accept_invitation", kwargs={"uidb64": uidb64, "token": token})

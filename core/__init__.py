@@ -1,0 +1,1 @@
+"""Shared kernel: the domain error type and the after-commit side-effect helper."""

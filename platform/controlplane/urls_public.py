@@ -1,0 +1,14 @@
+"""URLs on the platform host: the platform console (control plane)."""
+
+from django.contrib import admin
+from django.urls import path
+from django.views.generic import RedirectView
+
+admin.site.site_header = "Ticket platform console"
+admin.site.site_title = "Platform console"
+admin.site.index_title = "Control plane"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+]

@@ -1,0 +1,9 @@
+"""URLs on a reseller's host: storefront, staff accounts."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("accounts/", include("accounts.urls")),
+    path("backoffice/", include("ticketing.backoffice_urls")),
+    path("", include("ticketing.catalog.urls")),
+]

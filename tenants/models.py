@@ -1,0 +1,97 @@
+"""Resellers (tenants), their hostnames, the schema pool and the control-plane audit trail.
+
+Everything here lives in the public schema. Each reseller owns one PostgreSQL
+schema named by its slug; spare, fully migrated schemas wait as POOLED rows so
+that provisioning is a rename instead of a migrate.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django_tenants.models import DomainMixin, TenantMixin
+
+
+class Tenant(TenantMixin):
+    """A reseller: one branded ticket shop, one schema."""
+
+    class Status(models.TextChoices):
+        POOLED = "pooled", "Pooled (spare schema)"
+        TRIAL = "trial", "Trial"
+        ACTIVE = "active", "Active"
+        SUSPENDED = "suspended", "Suspended"
+        CLOSED = "closed", "Closed"
+
+    name = models.CharField(max_length=100, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.TRIAL, db_index=True)
+    plan = models.ForeignKey(
+        "billing.Plan", on_delete=models.PROTECT, null=True, blank=True, related_name="tenants"
+    )
+    default_language = models.CharField(max_length=10, default="en")
+    default_currency = models.CharField(max_length=3, default="EUR")
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Schemas are created by provisioning (from the pool, or migrated on demand)
+    # and dropped only by closing, after a dump.
+    auto_create_schema = True
+    auto_drop_schema = False
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(default_currency__regex=r"^[A-Z]{3}$"), name="tenant_currency_iso"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.schema_name
+
+    @property
+    def slug(self) -> str:
+        return self.schema_name
+
+    @property
+    def is_public(self) -> bool:
+        return self.schema_name == "public"
+
+    @property
+    def serves_storefront(self) -> bool:
+        return self.status in (self.Status.TRIAL, self.Status.ACTIVE)
+
+
+class Domain(DomainMixin):
+    """A hostname routed to a tenant; each tenant has exactly one primary."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant"], condition=models.Q(is_primary=True), name="one_primary_domain_per_tenant"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.domain
+
+
+class AuditEntry(models.Model):
+    """Who did what to which reseller, on the control plane. Append-only."""
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    tenant = models.ForeignKey(Tenant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    action = models.CharField(max_length=64)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"

@@ -1,0 +1,65 @@
+"""The pool of spare, fully migrated schemas that makes provisioning a rename.
+
+Pooled schemas are Tenant rows with status POOLED, so every migrate run keeps them
+current. Provisioning claims one with SELECT … FOR UPDATE SKIP LOCKED (concurrent
+claimers never share one) and renames it inside the transaction that writes the
+reseller; a background task tops the pool up again.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import connection
+
+from tenants.models import Tenant
+
+POOL_PREFIX = "pool_"
+_TOP_UP_LOCK = 0x7E0A_0001  # advisory lock: one top-up at a time across workers
+
+
+def pooled_count() -> int:
+    return Tenant.objects.filter(status=Tenant.Status.POOLED).count()
+
+
+def claim_pooled_tenant() -> Tenant | None:
+    """Lock one spare schema for the current transaction, or None when the pool is empty."""
+    return (
+        Tenant.objects.select_for_update(skip_locked=True)
+        .filter(status=Tenant.Status.POOLED)
+        .order_by("pk")
+        .first()
+    )
+
+
+def rename_schema(old: str, new: str) -> None:
+    """Rename a schema inside the current transaction (ALTER SCHEMA is transactional)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f'ALTER SCHEMA "{old}" RENAME TO "{new}"')
+
+
+def create_pooled_schemas(count: int) -> list[Tenant]:
+    """Create and migrate ``count`` spare schemas."""
+    created = []
+    for _ in range(count):
+        tenant = Tenant(schema_name=f"{POOL_PREFIX}{secrets.token_hex(6)}", status=Tenant.Status.POOLED)
+        tenant.save(verbosity=0)  # creates the schema and migrates it
+        created.append(tenant)
+    return created
+
+
+def top_up(target: int | None = None) -> int:
+    """Fill the pool up to ``target`` (default TENANT_POOL_SIZE); returns how many were added."""
+    target = settings.TENANT_POOL_SIZE if target is None else target
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [_TOP_UP_LOCK])
+        (acquired,) = cursor.fetchone()
+    if not acquired:
+        return 0  # another worker is topping up
+    try:
+        missing = target - pooled_count()
+        return len(create_pooled_schemas(missing)) if missing > 0 else 0
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [_TOP_UP_LOCK])

@@ -1,0 +1,298 @@
+"""Reseller lifecycle: provision, suspend, resume, close. The only writers of tenants.
+
+Provisioning is one transaction: claim a spare schema (or migrate a new one),
+rename it to the reseller's slug, write the tenant, its primary domain and its
+owner account. Any failure rolls all of it back, schema rename included.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, ProgrammingError, connection, transaction
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from accounts.models import User
+from accounts.services import create_invited_staff, invitation_path
+from core.side_effects import after_commit, enqueue_after_commit
+from core.tasks import send_email
+from tenants import pool, routing
+from tenants.errors import TenantError, TenantErrorCode
+from tenants.models import AuditEntry, Domain, Tenant
+from tenants.tasks import top_up_schema_pool
+from tenants.validation import (
+    clean_country,
+    clean_currency,
+    clean_email,
+    clean_hostname,
+    clean_language,
+    clean_name,
+    clean_slug,
+    default_hostname,
+)
+
+
+@dataclass(frozen=True)
+class ProvisionedTenant:
+    tenant: Tenant
+    domain: Domain
+    owner_email: str
+    invitation_url: str
+    from_pool: bool
+
+
+def public_url(hostname: str, path: str = "/") -> str:
+    port = settings.PLATFORM_PUBLIC_PORT
+    default_port = {"http": "80", "https": "443"}[settings.PLATFORM_PUBLIC_URL_SCHEME]
+    netloc = hostname if not port or port == default_port else f"{hostname}:{port}"
+    return f"{settings.PLATFORM_PUBLIC_URL_SCHEME}://{netloc}{path}"
+
+
+def _plan_model() -> Any:
+    # The plan lives in billing/; tenants/ reaches it through the relation, not an import.
+    return Tenant._meta.get_field("plan").related_model
+
+
+def _audit(action: str, *, tenant: Tenant | None, actor: User | None, **data: Any) -> None:
+    AuditEntry.objects.create(
+        action=action, tenant=tenant, actor=actor if actor and actor.pk else None, data=data
+    )
+
+
+@dataclass(frozen=True)
+class ProvisioningRequest:
+    name: str
+    slug: str
+    hostname: str
+    owner_email: str
+    plan: Any
+    default_language: str
+    default_currency: str
+    country: str
+
+
+def clean_provisioning_request(
+    *,
+    name: str,
+    slug: str,
+    owner_email: str,
+    plan_code: str | None = None,
+    hostname: str | None = None,
+    default_language: str = "en",
+    default_currency: str = "EUR",
+    country: str = "",
+) -> ProvisioningRequest:
+    """Check a provisioning request without changing anything; raises TenantError with the field at fault."""
+    slug = clean_slug(slug)
+    hostname = clean_hostname(hostname or default_hostname(slug))
+    plan = None
+    if plan_code:
+        plan = _plan_model().objects.filter(code=plan_code).first()
+        if plan is None:
+            raise TenantError(TenantErrorCode.PLAN_UNKNOWN, f"There is no plan “{plan_code}”.", field="plan")
+    request = ProvisioningRequest(
+        name=clean_name(name),
+        slug=slug,
+        hostname=hostname,
+        owner_email=clean_email(owner_email),
+        plan=plan,
+        default_language=clean_language(default_language),
+        default_currency=clean_currency(default_currency),
+        country=clean_country(country),
+    )
+    _refuse_taken(slug, hostname)
+    return request
+
+
+def provision_tenant(
+    *,
+    name: str,
+    slug: str,
+    owner_email: str,
+    plan_code: str | None = None,
+    hostname: str | None = None,
+    default_language: str = "en",
+    default_currency: str = "EUR",
+    country: str = "",
+    actor: User | None = None,
+) -> ProvisionedTenant:
+    """Create a reseller with its schema, primary domain and invited owner, all or nothing."""
+    request = clean_provisioning_request(
+        name=name,
+        slug=slug,
+        owner_email=owner_email,
+        plan_code=plan_code,
+        hostname=hostname,
+        default_language=default_language,
+        default_currency=default_currency,
+        country=country,
+    )
+    name, slug, hostname, owner_email = request.name, request.slug, request.hostname, request.owner_email
+    plan = request.plan
+    try:
+        with transaction.atomic(durable=True):
+            tenant = pool.claim_pooled_tenant()
+            from_pool = tenant is not None
+            if tenant is not None:
+                # Rename first: saving a tenant whose schema does not exist would build a new one.
+                pool.rename_schema(tenant.schema_name, slug)
+                tenant.schema_name = slug
+            else:
+                tenant = Tenant(schema_name=slug)
+            tenant.name = name
+            tenant.status = Tenant.Status.TRIAL
+            tenant.plan = plan
+            tenant.default_language = request.default_language
+            tenant.default_currency = request.default_currency
+            tenant.country = request.country
+            tenant.save(verbosity=0)  # without a pooled schema, this creates and migrates one
+            domain = Domain.objects.create(tenant=tenant, domain=hostname, is_primary=True)
+            with schema_context(slug):
+                _seed_shop(name=name)
+                owner = create_invited_staff(email=owner_email, is_superuser=True)
+                invitation_url = public_url(hostname, invitation_path(owner))
+            _audit("tenant.provisioned", tenant=tenant, actor=actor, slug=slug, from_pool=from_pool)
+            routing.forget_hostnames([hostname])
+            after_commit(_send_owner_invitation, name=name, email=owner_email, url=invitation_url)
+            if from_pool:
+                enqueue_after_commit(top_up_schema_pool)
+    except IntegrityError as error:
+        # A concurrent provisioning took the slug or hostname between the check and the insert.
+        _refuse_taken(slug, hostname)
+        raise TenantError(TenantErrorCode.SLUG_TAKEN, "The slug or hostname is already taken.") from error
+    except ProgrammingError as error:
+        if "already exists" in str(error):  # ALTER SCHEMA … RENAME onto an existing schema
+            raise TenantError(
+                TenantErrorCode.SLUG_TAKEN, f"The slug “{slug}” is already taken.", field="slug"
+            ) from error
+        raise
+    return ProvisionedTenant(
+        tenant=tenant, domain=domain, owner_email=owner_email, invitation_url=invitation_url, from_pool=from_pool
+    )
+
+
+def _refuse_taken(slug: str, hostname: str) -> None:
+    schema_exists = Tenant.objects.filter(schema_name__iexact=slug).exists()
+    if not schema_exists:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", [slug])
+            schema_exists = cursor.fetchone() is not None
+    if schema_exists:
+        raise TenantError(TenantErrorCode.SLUG_TAKEN, f"The slug “{slug}” is already taken.", field="slug")
+    if Domain.objects.filter(domain=hostname).exists():
+        raise TenantError(
+            TenantErrorCode.HOSTNAME_TAKEN, f"The hostname “{hostname}” is already taken.", field="hostname"
+        )
+
+
+def _seed_shop(*, name: str) -> None:
+    """What every new shop starts with, inside its schema."""
+    from branding.services import set_theme  # branding is a tenant app wired in by provisioning
+
+    set_theme(display_name=name)
+
+
+def _send_owner_invitation(*, name: str, email: str, url: str) -> None:
+    send_email.delay(
+        to=[email],
+        subject=f"Your ticket shop {name} is ready",
+        body=(
+            f"Hello,\n\nyour ticket shop “{name}” has been created.\n"
+            f"Set your password to sign in to its back office:\n\n{url}\n\n"
+            "The link is valid for 7 days.\n"
+        ),
+    )
+
+
+def suspend_tenant(*, tenant: Tenant, actor: User | None, reason: str = "") -> Tenant:
+    """Take a reseller's storefront and API offline (503), keeping all its data."""
+    with transaction.atomic(durable=True):
+        tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
+        if not tenant.serves_storefront:
+            raise TenantError(
+                TenantErrorCode.STATUS_CONFLICT, f"A {tenant.get_status_display().lower()} reseller cannot be suspended."
+            )
+        previous = tenant.status
+        tenant.status = Tenant.Status.SUSPENDED
+        tenant.save(update_fields=["status", "updated_at"])
+        _audit("tenant.suspended", tenant=tenant, actor=actor, previous_status=previous, reason=reason)
+        routing.forget_tenant(tenant)
+    return tenant
+
+
+def resume_tenant(*, tenant: Tenant, actor: User | None) -> Tenant:
+    """Bring a suspended reseller back to the status it had before."""
+    with transaction.atomic(durable=True):
+        tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
+        if tenant.status != Tenant.Status.SUSPENDED:
+            raise TenantError(TenantErrorCode.STATUS_CONFLICT, "Only a suspended reseller can be resumed.")
+        last = (
+            AuditEntry.objects.filter(tenant=tenant, action="tenant.suspended").order_by("-created_at", "-pk").first()
+        )
+        tenant.status = (last.data.get("previous_status") if last else None) or Tenant.Status.ACTIVE
+        tenant.save(update_fields=["status", "updated_at"])
+        _audit("tenant.resumed", tenant=tenant, actor=actor, status=tenant.status)
+        routing.forget_tenant(tenant)
+    return tenant
+
+
+def close_tenant(*, tenant: Tenant, actor: User | None) -> Path:
+    """Close a reseller for good: dump its schema to a file, then drop the schema and free its hostnames."""
+    if tenant.is_public or tenant.status in (Tenant.Status.CLOSED, Tenant.Status.POOLED):
+        raise TenantError(TenantErrorCode.STATUS_CONFLICT, "This reseller cannot be closed.")
+    dump = _dump_schema(tenant.schema_name)
+    with transaction.atomic(durable=True):
+        tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
+        routing.forget_tenant(tenant)
+        hostnames = list(Domain.objects.filter(tenant=tenant).values_list("domain", flat=True))
+        Domain.objects.filter(tenant=tenant).delete()
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP SCHEMA "{tenant.schema_name}" CASCADE')
+        tenant.status = Tenant.Status.CLOSED
+        tenant.save(update_fields=["status", "updated_at"])
+        _audit("tenant.closed", tenant=tenant, actor=actor, dump=str(dump), hostnames=hostnames)
+    return dump
+
+
+def _dump_schema(schema: str) -> Path:
+    """pg_dump one schema (custom format) into TENANT_DUMP_DIR; raises when the dump fails."""
+    database = settings.DATABASES["default"]
+    directory = Path(settings.TENANT_DUMP_DIR)
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / f"{schema}-{timezone.now():%Y%m%dT%H%M%S}.dump"
+    command = [
+        settings.PG_DUMP_BINARY,
+        "--format=custom",
+        f"--schema={schema}",
+        f"--file={target}",
+        f"--host={database['HOST']}",
+        f"--username={database['USER']}",
+        f"--dbname={database['NAME']}",
+    ]
+    if database.get("PORT"):
+        command.append(f"--port={database['PORT']}")
+    environment = {"PGPASSWORD": database.get("PASSWORD", ""), "PATH": "/usr/bin:/bin"}
+    result = subprocess.run(command, capture_output=True, text=True, env=environment, check=False)
+    if result.returncode != 0:
+        target.unlink(missing_ok=True)
+        raise TenantError(
+            TenantErrorCode.STATUS_CONFLICT, f"Could not dump schema {schema}: {result.stderr.strip()}", http_status=500
+        )
+    return target
+
+
+def ensure_platform_tenant(*, hostnames: list[str]) -> Tenant:
+    """The public schema's own tenant row and the platform console's hostnames (idempotent)."""
+    with transaction.atomic():
+        tenant, _ = Tenant.objects.get_or_create(
+            schema_name="public", defaults={"name": "Platform", "status": Tenant.Status.ACTIVE}
+        )
+        for index, hostname in enumerate(hostnames):
+            Domain.objects.get_or_create(domain=hostname, defaults={"tenant": tenant, "is_primary": index == 0})
+        routing.forget_hostnames(hostnames)
+    return tenant
