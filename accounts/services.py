@@ -12,7 +12,9 @@ from accounts.models import User
 
 def create_invited_staff(*, email: str, full_name: str = "", is_superuser: bool = False) -> User:
     """Create a staff account in the current schema that has no password until the invitation is accepted."""
-    return User.objects.create_user(email, None, full_name=full_name, is_staff=True, is_superuser=is_superuser)
+    return User.objects.create_user(
+        email, None, full_name=full_name, is_staff=True, is_superuser=is_superuser
+    )
 
 
 def invitation_path(user: User) -> str:

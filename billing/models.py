@@ -19,7 +19,9 @@ class Plan(models.Model):
     class Meta:
         ordering = ["monthly_fee_minor", "code"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(currency__regex=r"^[A-Z]{3}$"), name="plan_currency_iso"),
+            models.CheckConstraint(
+                condition=models.Q(currency__regex=r"^[A-Z]{3}$"), name="plan_currency_iso"
+            ),
         ]
 
     def __str__(self) -> str:

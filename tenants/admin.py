@@ -33,17 +33,36 @@ class DomainInline(admin.TabularInline):
 
 @admin.register(Tenant)
 class TenantAdmin(admin.ModelAdmin):
-    list_display = ["name", "schema_name", "status", "plan", "default_language", "default_currency", "created_at"]
+    list_display = [
+        "name",
+        "schema_name",
+        "status",
+        "plan",
+        "default_language",
+        "default_currency",
+        "created_at",
+    ]
     list_filter = ["status", "plan", "default_currency"]
     search_fields = ["name", "schema_name", "domains__domain"]
     readonly_fields = ["schema_name", "status", "created_at", "updated_at"]
-    fields = ["name", "schema_name", "status", "plan", "default_language", "default_currency", "country",
-              "created_at", "updated_at"]
+    fields = [
+        "name",
+        "schema_name",
+        "status",
+        "plan",
+        "default_language",
+        "default_currency",
+        "country",
+        "created_at",
+        "updated_at",
+    ]
     inlines = [DomainInline]
     actions = ["suspend", "resume", "close"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Tenant]:
-        return super().get_queryset(request).exclude(status=Tenant.Status.POOLED).exclude(schema_name="public")
+        return (
+            super().get_queryset(request).exclude(status=Tenant.Status.POOLED).exclude(schema_name="public")
+        )
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         if obj is None:
@@ -53,8 +72,16 @@ class TenantAdmin(admin.ModelAdmin):
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
-            return ["name", "slug", "owner_email", "hostname", "plan", "default_language", "default_currency",
-                    "country"]
+            return [
+                "name",
+                "slug",
+                "owner_email",
+                "hostname",
+                "plan",
+                "default_language",
+                "default_currency",
+                "country",
+            ]
         return super().get_fields(request, obj)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:

@@ -33,7 +33,9 @@ class TenantWebsocketMiddleware:
     def __init__(self, inner: Callable[..., Any]) -> None:
         self.inner = inner
 
-    async def __call__(self, scope: dict[str, Any], receive: Callable[..., Any], send: Callable[..., Any]) -> Any:
+    async def __call__(
+        self, scope: dict[str, Any], receive: Callable[..., Any], send: Callable[..., Any]
+    ) -> Any:
         if scope["type"] != "websocket":
             return await self.inner(scope, receive, send)
         tenant = await database_sync_to_async(routing.tenant_for_hostname)(_hostname(scope))

@@ -13,7 +13,9 @@ from tenants.services import clean_provisioning_request
 class ProvisionTenantForm(forms.ModelForm):
     """The console's "add reseller" form; the provisioning service does the work and the checks."""
 
-    slug = forms.CharField(max_length=40, help_text="Lower-case letters, digits, underscores; becomes the schema.")
+    slug = forms.CharField(
+        max_length=40, help_text="Lower-case letters, digits, underscores; becomes the schema."
+    )
     owner_email = forms.EmailField(help_text="The owner receives an invitation to set a password.")
     hostname = forms.CharField(
         max_length=253, required=False, help_text="Leave empty for <slug>." + settings.PLATFORM_BASE_DOMAIN

@@ -14,7 +14,9 @@ from tenants import routing
 from tenants.models import Tenant
 
 
-def _answer(request: HttpRequest, status: int, template: str, title: str, context: dict[str, Any]) -> HttpResponse:
+def _answer(
+    request: HttpRequest, status: int, template: str, title: str, context: dict[str, Any]
+) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse(
             {"type": "about:blank", "title": title, "status": status},
@@ -52,4 +54,6 @@ class TenantRoutingMiddleware(TenantMainMiddleware):
             return _answer(
                 request, 503, "tenants/suspended.html", "Temporarily unavailable", {"name": tenant.name}
             )
-        return _answer(request, 404, "tenants/unknown_host.html", "Unknown host", {"hostname": tenant.domain_url})
+        return _answer(
+            request, 404, "tenants/unknown_host.html", "Unknown host", {"hostname": tenant.domain_url}
+        )

@@ -172,7 +172,11 @@ def provision_tenant(
             ) from error
         raise
     return ProvisionedTenant(
-        tenant=tenant, domain=domain, owner_email=owner_email, invitation_url=invitation_url, from_pool=from_pool
+        tenant=tenant,
+        domain=domain,
+        owner_email=owner_email,
+        invitation_url=invitation_url,
+        from_pool=from_pool,
     )
 
 
@@ -215,7 +219,8 @@ def suspend_tenant(*, tenant: Tenant, actor: User | None, reason: str = "") -> T
         tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
         if not tenant.serves_storefront:
             raise TenantError(
-                TenantErrorCode.STATUS_CONFLICT, f"A {tenant.get_status_display().lower()} reseller cannot be suspended."
+                TenantErrorCode.STATUS_CONFLICT,
+                f"A {tenant.get_status_display().lower()} reseller cannot be suspended.",
             )
         previous = tenant.status
         tenant.status = Tenant.Status.SUSPENDED
@@ -232,7 +237,9 @@ def resume_tenant(*, tenant: Tenant, actor: User | None) -> Tenant:
         if tenant.status != Tenant.Status.SUSPENDED:
             raise TenantError(TenantErrorCode.STATUS_CONFLICT, "Only a suspended reseller can be resumed.")
         last = (
-            AuditEntry.objects.filter(tenant=tenant, action="tenant.suspended").order_by("-created_at", "-pk").first()
+            AuditEntry.objects.filter(tenant=tenant, action="tenant.suspended")
+            .order_by("-created_at", "-pk")
+            .first()
         )
         tenant.status = (last.data.get("previous_status") if last else None) or Tenant.Status.ACTIVE
         tenant.save(update_fields=["status", "updated_at"])
@@ -281,7 +288,9 @@ def _dump_schema(schema: str) -> Path:
     if result.returncode != 0:
         target.unlink(missing_ok=True)
         raise TenantError(
-            TenantErrorCode.STATUS_CONFLICT, f"Could not dump schema {schema}: {result.stderr.strip()}", http_status=500
+            TenantErrorCode.STATUS_CONFLICT,
+            f"Could not dump schema {schema}: {result.stderr.strip()}",
+            http_status=500,
         )
     return target
 
@@ -293,6 +302,8 @@ def ensure_platform_tenant(*, hostnames: list[str]) -> Tenant:
             schema_name="public", defaults={"name": "Platform", "status": Tenant.Status.ACTIVE}
         )
         for index, hostname in enumerate(hostnames):
-            Domain.objects.get_or_create(domain=hostname, defaults={"tenant": tenant, "is_primary": index == 0})
+            Domain.objects.get_or_create(
+                domain=hostname, defaults={"tenant": tenant, "is_primary": index == 0}
+            )
         routing.forget_hostnames(hostnames)
     return tenant

@@ -34,6 +34,7 @@ RESERVED_SLUGS = frozenset(
     }
 )
 RESERVED_PREFIXES = ("pg_", "pool_")
+NON_COUNTRY_TERRITORIES = frozenset({"ZZ", "EU", "EZ", "UN", "QO"})
 HOSTNAME_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
 
@@ -117,7 +118,12 @@ def clean_country(country: str) -> str:
     country = (country or "").strip().upper()
     if not country:
         return ""
-    if country not in Locale("en").territories or not re.fullmatch(r"[A-Z]{2}", country):
+    # CLDR also names groupings and "unknown region" (ZZ, EU, UN, …) with two letters.
+    if (
+        not re.fullmatch(r"[A-Z]{2}", country)
+        or country not in Locale("en").territories
+        or country in NON_COUNTRY_TERRITORIES
+    ):
         raise TenantError(
             TenantErrorCode.COUNTRY_INVALID, f"“{country}” is not an ISO 3166 country code.", field="country"
         )
@@ -131,4 +137,3 @@ def clean_name(name: str) -> str:
             TenantErrorCode.NAME_REQUIRED, "A name of 1–100 characters is required.", field="name"
         )
     return name
-

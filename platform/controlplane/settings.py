@@ -244,4 +244,6 @@ CACHES["routing"] = (
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "routing"}
 )
-TENANT_ROUTING_CACHE_SECONDS = int(os.environ.get("TENANT_ROUTING_CACHE_SECONDS", "300" if REDIS_URL else "15"))
+TENANT_ROUTING_CACHE_SECONDS = int(
+    os.environ.get("TENANT_ROUTING_CACHE_SECONDS", "300" if REDIS_URL else "15")
+)

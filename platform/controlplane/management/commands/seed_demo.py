@@ -49,8 +49,10 @@ class Command(BaseCommand):
         ensure_platform_tenant(hostnames=[settings.PLATFORM_HOST])
         if not User.objects.filter(email=PLATFORM_ADMIN[0]).exists():
             User.objects.create_superuser(*PLATFORM_ADMIN)
-        lines = [f"Platform console: {public_url(settings.PLATFORM_HOST, '/admin/')}  "
-                 f"login {PLATFORM_ADMIN[0]} / {PLATFORM_ADMIN[1]}"]
+        lines = [
+            f"Platform console: {public_url(settings.PLATFORM_HOST, '/admin/')}  "
+            f"login {PLATFORM_ADMIN[0]} / {PLATFORM_ADMIN[1]}"
+        ]
         for reseller in RESELLERS:
             slug = str(reseller["slug"])
             if not Tenant.objects.filter(schema_name=slug).exists():

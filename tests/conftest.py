@@ -1,0 +1,116 @@
+"""Test set-up shared by the whole suite.
+
+Tenants are created once per session (schemas are expensive) and every test runs in
+a transaction that is rolled back. Tests that need real commits (other connections,
+worker threads, pg_dump) use the ``committed`` fixture, which removes what they made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from tenants import pool
+from tenants.models import Domain, Tenant
+from tenants.services import ensure_platform_tenant, provision_tenant
+
+PLATFORM_HOST = "localhost"
+SESSION_TENANTS = {
+    "acme": {"name": "Acme Live", "currency": "USD", "language": "en", "event": "Acme Jazz Night"},
+    "bravo": {"name": "Bravo Tickets", "currency": "EUR", "language": "de", "event": "Bravo Sommerfest"},
+}
+SESSION_POOL_SIZE = 2
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[None]:
+    from ticketing.catalog.models import Event
+
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        ensure_platform_tenant(hostnames=[PLATFORM_HOST])
+        for slug, spec in SESSION_TENANTS.items():
+            provision_tenant(
+                name=spec["name"],
+                slug=slug,
+                owner_email=f"owner@{slug}.example",
+                default_currency=spec["currency"],
+                default_language=spec["language"],
+            )
+            with schema_context(slug):
+                start = timezone.now() + timedelta(days=30)
+                Event.objects.create(
+                    name=spec["event"],
+                    slug="opening-night",
+                    status=Event.Status.PUBLISHED,
+                    starts_at=start,
+                    ends_at=start + timedelta(hours=3),
+                )
+        pool.top_up(SESSION_POOL_SIZE)
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _public_schema_and_fresh_caches() -> Iterator[None]:
+    """Each test starts on the public schema with empty caches (routes, themes)."""
+    connection.set_schema_to_public()
+    yield
+    connection.set_schema_to_public()
+    for alias in ("default", "routing"):
+        caches[alias].clear()
+
+
+@pytest.fixture
+def acme(db: None) -> Tenant:
+    return Tenant.objects.get(schema_name="acme")
+
+
+@pytest.fixture
+def bravo(db: None) -> Tenant:
+    return Tenant.objects.get(schema_name="bravo")
+
+
+def client_for(hostname: str) -> Client:
+    return Client(HTTP_HOST=hostname)
+
+
+@pytest.fixture
+def acme_client(acme: Tenant) -> Client:
+    return client_for("acme.localhost")
+
+
+@pytest.fixture
+def bravo_client(bravo: Tenant) -> Client:
+    return client_for("bravo.localhost")
+
+
+@pytest.fixture
+def platform_client(db: None) -> Client:
+    return client_for(PLATFORM_HOST)
+
+
+@pytest.fixture
+def committed(django_db_blocker: pytest.FixtureRequest) -> Iterator[None]:
+    """Real commits, for tests that need other connections to see their data.
+
+    Whatever tenants the test adds are closed down again (schemas dropped, rows
+    deleted), and the spare-schema pool is refilled to its session size.
+    """
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        before = set(Tenant.objects.values_list("pk", flat=True))
+        try:
+            yield
+        finally:
+            connection.set_schema_to_public()
+            for tenant in Tenant.objects.exclude(pk__in=before):
+                Domain.objects.filter(tenant=tenant).delete()
+                with connection.cursor() as cursor:
+                    cursor.execute(f'DROP SCHEMA IF EXISTS "{tenant.schema_name}" CASCADE')
+                tenant.delete()
+            pool.top_up(SESSION_POOL_SIZE)
