@@ -1,10 +1,13 @@
 """Control-plane billing data (public schema). Plans for now; subscriptions, fees,
 ledger and payouts come with the control-plane issue."""
 
+from __future__ import annotations
+
 from django.db import models
 
 
-class Plan(models.Model):
+# django-stubs cannot resolve the reverse manager of django-tenants' TenantMixin subclass.
+class Plan(models.Model):  # type: ignore[django-manager-missing]
     """A commercial tier a reseller is on: its fee and the limits and features it unlocks."""
 
     code = models.SlugField(max_length=40, unique=True)

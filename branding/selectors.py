@@ -1,16 +1,16 @@
 from __future__ import annotations
 
 from django.core.cache import cache
-from django.db import connection
 
 from branding.models import Theme
+from tenants.context import current_schema_name
 
 _CACHE_KEY = "branding:theme"  # the cache key function prefixes the tenant's schema
 
 
 def current_theme() -> Theme | None:
     """The current tenant's theme (None on the platform host), cached per schema."""
-    if connection.schema_name == "public":
+    if current_schema_name() == "public":
         return None
     theme = cache.get(_CACHE_KEY)
     if theme is None:

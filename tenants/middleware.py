@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django_tenants.middleware.main import TenantMainMiddleware
 
 from tenants import routing
+from tenants.context import activate_public_schema
 from tenants.models import Tenant
 
 
@@ -49,7 +49,7 @@ class TenantRoutingMiddleware(TenantMainMiddleware):
             return None
         # Never run a view for these: a closed reseller's schema no longer exists, and
         # a search_path naming a missing schema silently falls through to public.
-        connection.set_schema_to_public()
+        activate_public_schema()
         if tenant.status == Tenant.Status.SUSPENDED:
             return _answer(
                 request, 503, "tenants/suspended.html", "Temporarily unavailable", {"name": tenant.name}

@@ -283,7 +283,7 @@ def _dump_schema(schema: str) -> Path:
     ]
     if database.get("PORT"):
         command.append(f"--port={database['PORT']}")
-    environment = {"PGPASSWORD": database.get("PASSWORD", ""), "PATH": "/usr/bin:/bin"}
+    environment = {"PGPASSWORD": str(database.get("PASSWORD", "")), "PATH": "/usr/bin:/bin"}
     result = subprocess.run(command, capture_output=True, text=True, env=environment, check=False)
     if result.returncode != 0:
         target.unlink(missing_ok=True)

@@ -43,7 +43,7 @@ def clean_slug(slug: str) -> str:
     if not SLUG_PATTERN.match(slug):
         raise TenantError(
             TenantErrorCode.SLUG_INVALID,
-            "The slug must be 2–40 characters: lower-case letters, digits and underscores, "
+            "The slug must be 2 to 40 characters: lower-case letters, digits and underscores, "
             "starting with a letter.",
             field="slug",
         )
@@ -134,6 +134,6 @@ def clean_name(name: str) -> str:
     name = (name or "").strip()
     if not name or len(name) > 100:
         raise TenantError(
-            TenantErrorCode.NAME_REQUIRED, "A name of 1–100 characters is required.", field="name"
+            TenantErrorCode.NAME_REQUIRED, "A name of 1 to 100 characters is required.", field="name"
         )
     return name

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from tenants import pool
+from tenants.context import activate_public_schema
 from tenants.models import Domain, Tenant
 from tenants.services import ensure_platform_tenant, provision_tenant
 
@@ -59,9 +60,9 @@ def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequ
 @pytest.fixture(autouse=True)
 def _public_schema_and_fresh_caches() -> Iterator[None]:
     """Each test starts on the public schema with empty caches (routes, themes)."""
-    connection.set_schema_to_public()
+    activate_public_schema()
     yield
-    connection.set_schema_to_public()
+    activate_public_schema()
     for alias in ("default", "routing"):
         caches[alias].clear()
 
@@ -107,7 +108,7 @@ def committed(django_db_blocker: pytest.FixtureRequest) -> Iterator[None]:
         try:
             yield
         finally:
-            connection.set_schema_to_public()
+            activate_public_schema()
             for tenant in Tenant.objects.exclude(pk__in=before):
                 Domain.objects.filter(tenant=tenant).delete()
                 with connection.cursor() as cursor:

@@ -9,7 +9,7 @@ import controlplane
 
 def test_standard_library_platform_module_still_works() -> None:
     assert platform.system() == "Linux"
-    assert Path(platform.__file__).parent == Path(sys.modules["os"].__file__).parent
+    assert Path(str(platform.__file__)).parent == Path(str(sys.modules["os"].__file__)).parent
 
 
 def test_project_package_comes_from_the_platform_source_root() -> None:
@@ -18,9 +18,10 @@ def test_project_package_comes_from_the_platform_source_root() -> None:
 
 
 def test_libraries_that_import_platform_load() -> None:
+    import uuid
+
     import psycopg
     import stripe
-    import uuid
     import weasyprint
 
     assert uuid.uuid4().version == 4

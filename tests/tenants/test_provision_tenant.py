@@ -45,9 +45,9 @@ def test_provisioning_claims_a_pooled_schema_and_creates_tenant_domain_and_owner
 
     assert result.from_pool
     tenant = Tenant.objects.get(schema_name="carol")
-    assert (tenant.name, tenant.status, tenant.plan.code) == ("Carol Concerts", "trial", "growth")  # type: ignore[union-attr]
+    assert (tenant.name, tenant.status, tenant.plan.code) == ("Carol Concerts", "trial", "growth")
     assert (tenant.default_currency, tenant.default_language, tenant.country) == ("CHF", "fr", "CH")
-    assert tenant.get_primary_domain().domain == "carol.localhost"  # type: ignore[union-attr]
+    assert tenant.get_primary_domain().domain == "carol.localhost"
     names = schema_names()
     assert "carol" in names
     assert len(pooled_before - names) == 1  # exactly one spare schema was renamed

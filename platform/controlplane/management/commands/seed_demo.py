@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -18,27 +19,41 @@ from tenants.services import ensure_platform_tenant, provision_tenant, public_ur
 from ticketing.catalog.models import Event
 
 PLATFORM_ADMIN = ("admin@platform.localhost", "demo-admin-2026")
+
+
+@dataclass(frozen=True)
+class DemoReseller:
+    slug: str
+    name: str
+    language: str
+    currency: str
+    country: str
+    owner: tuple[str, str]
+    colors: dict[str, str]
+    events: tuple[str, ...]
+
+
 RESELLERS = [
-    {
-        "slug": "acme",
-        "name": "Acme Live",
-        "language": "en",
-        "currency": "USD",
-        "country": "US",
-        "owner": ("owner@acme.example", "acme-demo-2026"),
-        "colors": {"primary_color": "#1f4fd1", "accent_color": "#f2a900"},
-        "events": ["Jazz under the Stars", "Indie Rock Night"],
-    },
-    {
-        "slug": "bravo",
-        "name": "Bravo Tickets",
-        "language": "de",
-        "currency": "EUR",
-        "country": "DE",
-        "owner": ("owner@bravo.example", "bravo-demo-2026"),
-        "colors": {"primary_color": "#0b6e4f", "accent_color": "#e4572e"},
-        "events": ["Sommerfest Berlin", "Klassik im Park"],
-    },
+    DemoReseller(
+        slug="acme",
+        name="Acme Live",
+        language="en",
+        currency="USD",
+        country="US",
+        owner=("owner@acme.example", "acme-demo-2026"),
+        colors={"primary_color": "#1f4fd1", "accent_color": "#f2a900"},
+        events=("Jazz under the Stars", "Indie Rock Night"),
+    ),
+    DemoReseller(
+        slug="bravo",
+        name="Bravo Tickets",
+        language="de",
+        currency="EUR",
+        country="DE",
+        owner=("owner@bravo.example", "bravo-demo-2026"),
+        colors={"primary_color": "#0b6e4f", "accent_color": "#e4572e"},
+        events=("Sommerfest Berlin", "Klassik im Park"),
+    ),
 ]
 
 
@@ -54,25 +69,25 @@ class Command(BaseCommand):
             f"login {PLATFORM_ADMIN[0]} / {PLATFORM_ADMIN[1]}"
         ]
         for reseller in RESELLERS:
-            slug = str(reseller["slug"])
+            slug = reseller.slug
             if not Tenant.objects.filter(schema_name=slug).exists():
                 provision_tenant(
-                    name=str(reseller["name"]),
+                    name=reseller.name,
                     slug=slug,
-                    owner_email=reseller["owner"][0],
-                    default_language=str(reseller["language"]),
-                    default_currency=str(reseller["currency"]),
-                    country=str(reseller["country"]),
+                    owner_email=reseller.owner[0],
+                    default_language=reseller.language,
+                    default_currency=reseller.currency,
+                    country=reseller.country,
                 )
             tenant = Tenant.objects.get(schema_name=slug)
             with schema_context(slug), transaction.atomic():
-                owner = User.objects.get(email=reseller["owner"][0])
+                owner = User.objects.get(email=reseller.owner[0])
                 if not owner.has_usable_password():
-                    owner.set_password(reseller["owner"][1])
+                    owner.set_password(reseller.owner[1])
                     owner.save(update_fields=["password"])
-                set_theme(display_name=str(reseller["name"]), **reseller["colors"])  # type: ignore[arg-type]
+                set_theme(display_name=reseller.name, **reseller.colors)
                 start = timezone.now().replace(hour=19, minute=0, second=0, microsecond=0)
-                for offset, event_name in enumerate(reseller["events"], start=1):
+                for offset, event_name in enumerate(reseller.events, start=1):
                     Event.objects.get_or_create(
                         slug=f"event-{offset}",
                         defaults={
@@ -82,9 +97,9 @@ class Command(BaseCommand):
                             "ends_at": start + timedelta(days=14 * offset, hours=3),
                         },
                     )
-            hostname = tenant.get_primary_domain().domain  # type: ignore[union-attr]
+            hostname = tenant.get_primary_domain().domain
             lines.append(
                 f"{tenant.name}: {public_url(hostname)}  back office {public_url(hostname, '/backoffice/')}  "
-                f"login {reseller['owner'][0]} / {reseller['owner'][1]}"
+                f"login {reseller.owner[0]} / {reseller.owner[1]}"
             )
         self.stdout.write("\n".join(lines))
