@@ -7,6 +7,8 @@ that provisioning is a rename instead of a migrate.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django_tenants.models import DomainMixin, TenantMixin
@@ -61,6 +63,18 @@ class Tenant(TenantMixin):
     def serves_storefront(self) -> bool:
         return self.status in (self.Status.TRIAL, self.Status.ACTIVE)
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.status == self.Status.CLOSED and not self._state.adding:
+            # A closed reseller's schema was dropped on purpose; TenantMixin.save() would
+            # build a fresh one for a name that no longer exists.
+            models.Model.save(self, *args, **kwargs)
+        else:
+            super().save(*args, **kwargs)
+        # Whoever changes a tenant (service, console, shell), its cached routes must go.
+        from tenants import routing
+
+        routing.forget_tenant(self)
+
 
 class Domain(DomainMixin):
     """A hostname routed to a tenant; each tenant has exactly one primary."""
@@ -76,6 +90,25 @@ class Domain(DomainMixin):
 
     def __str__(self) -> str:
         return self.domain
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> Domain:
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_hostname = instance.domain
+        return instance
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        self._forget_routes()
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        self._forget_routes()
+        return super().delete(*args, **kwargs)
+
+    def _forget_routes(self) -> None:
+        from tenants import routing
+
+        routing.forget_hostnames({self.domain, getattr(self, "_loaded_hostname", None) or self.domain})
 
 
 class AuditEntry(models.Model):

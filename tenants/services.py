@@ -157,7 +157,6 @@ def provision_tenant(
                 owner = create_invited_staff(email=owner_email, is_superuser=True)
                 invitation_url = public_url(hostname, invitation_path(owner))
             _audit("tenant.provisioned", tenant=tenant, actor=actor, slug=slug, from_pool=from_pool)
-            routing.forget_hostnames([hostname])
             after_commit(_send_owner_invitation, name=name, email=owner_email, url=invitation_url)
             if from_pool:
                 enqueue_after_commit(top_up_schema_pool)
@@ -226,7 +225,6 @@ def suspend_tenant(*, tenant: Tenant, actor: User | None, reason: str = "") -> T
         tenant.status = Tenant.Status.SUSPENDED
         tenant.save(update_fields=["status", "updated_at"])
         _audit("tenant.suspended", tenant=tenant, actor=actor, previous_status=previous, reason=reason)
-        routing.forget_tenant(tenant)
     return tenant
 
 
@@ -244,7 +242,6 @@ def resume_tenant(*, tenant: Tenant, actor: User | None) -> Tenant:
         tenant.status = (last.data.get("previous_status") if last else None) or Tenant.Status.ACTIVE
         tenant.save(update_fields=["status", "updated_at"])
         _audit("tenant.resumed", tenant=tenant, actor=actor, status=tenant.status)
-        routing.forget_tenant(tenant)
     return tenant
 
 
@@ -255,7 +252,7 @@ def close_tenant(*, tenant: Tenant, actor: User | None) -> Path:
     dump = _dump_schema(tenant.schema_name)
     with transaction.atomic(durable=True):
         tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
-        routing.forget_tenant(tenant)
+        routing.forget_tenant(tenant)  # the bulk delete below bypasses Domain.delete()
         hostnames = list(Domain.objects.filter(tenant=tenant).values_list("domain", flat=True))
         Domain.objects.filter(tenant=tenant).delete()
         with connection.cursor() as cursor:
@@ -305,5 +302,4 @@ def ensure_platform_tenant(*, hostnames: list[str]) -> Tenant:
             Domain.objects.get_or_create(
                 domain=hostname, defaults={"tenant": tenant, "is_primary": index == 0}
             )
-        routing.forget_hostnames(hostnames)
     return tenant

@@ -55,6 +55,13 @@ def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequ
                 )
         pool.top_up(SESSION_POOL_SIZE)
     yield
+    # Worker threads (Celery, Channels) keep connections of their own; close them so
+    # the test database can be dropped.
+    with django_db_blocker.unblock(), connection.cursor() as cursor:  # type: ignore[attr-defined]
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture(autouse=True)
