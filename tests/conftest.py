@@ -104,7 +104,7 @@ def platform_client(db: None) -> Client:
 
 
 @pytest.fixture
-def committed(django_db_blocker: pytest.FixtureRequest) -> Iterator[None]:
+def committed(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[None]:
     """Real commits, for tests that need other connections to see their data.
 
     Whatever tenants the test adds are closed down again (schemas dropped, rows
