@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core.cache import caches
@@ -31,10 +32,28 @@ SESSION_POOL_SIZE = 2
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[None]:
+def django_db_setup(
+    request: pytest.FixtureRequest,
+    django_test_environment: None,
+    django_db_blocker: Any,
+    django_db_keepdb: bool,
+    django_db_modify_db_settings: None,
+) -> Iterator[None]:
+    """Create the test database for every run, whichever tests were selected.
+
+    pytest-django creates it only when a selected test asks for ``db``; tests that
+    use ``committed`` alone would otherwise run against the development database.
+    """
+    from django.test.utils import setup_databases, teardown_databases
+
     from ticketing.catalog.models import Event
 
-    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+    verbosity = request.config.option.verbose
+    with django_db_blocker.unblock():
+        databases = setup_databases(
+            verbosity=verbosity, interactive=False, keepdb=django_db_keepdb, aliases={"default": {}}
+        )
+        assert connection.settings_dict["NAME"].startswith("test_")
         ensure_platform_tenant(hostnames=[PLATFORM_HOST])
         for slug, spec in SESSION_TENANTS.items():
             provision_tenant(
@@ -57,11 +76,14 @@ def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequ
     yield
     # Worker threads (Celery, Channels) keep connections of their own; close them so
     # the test database can be dropped.
-    with django_db_blocker.unblock(), connection.cursor() as cursor:  # type: ignore[attr-defined]
-        cursor.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
+    with django_db_blocker.unblock():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        if not django_db_keepdb:
+            teardown_databases(databases, verbosity=verbosity)
 
 
 @pytest.fixture(autouse=True)
