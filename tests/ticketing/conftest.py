@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from django.db import connection
+from django_tenants.utils import tenant_context
 
 from tenants.models import Tenant
 
@@ -13,13 +13,11 @@ from tenants.models import Tenant
 @pytest.fixture
 def in_acme(acme: Tenant) -> Iterator[Tenant]:
     """The test body runs in acme's schema, as a request on acme.localhost would."""
-    connection.set_tenant(acme)
-    yield acme
-    connection.set_schema_to_public()
+    with tenant_context(acme):
+        yield acme
 
 
 @pytest.fixture
 def in_bravo(bravo: Tenant) -> Iterator[Tenant]:
-    connection.set_tenant(bravo)
-    yield bravo
-    connection.set_schema_to_public()
+    with tenant_context(bravo):
+        yield bravo

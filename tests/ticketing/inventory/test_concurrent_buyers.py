@@ -10,9 +10,10 @@ import random
 import threading
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any, cast
 
 import pytest
-from django.db import connection
+from django.db import connection as default_connection
 from django.db.models import Sum
 
 from core.errors import DomainError
@@ -25,6 +26,8 @@ from ticketing.orders.models import Order, OrderLine, Ticket
 from ticketing.orders.services import Buyer, buy_tickets, place_order
 
 from ..factories import make_ticket_type, on_sale_event
+
+connection = cast(Any, default_connection)  # django-tenants adds set_tenant() at run time
 
 BUYERS = 48
 EVENT_CAPACITY = 25
@@ -120,7 +123,7 @@ def _check(event: Event, outcomes: list[Outcome]) -> None:
     accepted = [outcome for outcome in outcomes if outcome.order_id is not None]
     assert accepted
     for outcome in accepted:
-        order = Order.objects.get(pk=outcome.order_id)
+        order = Order.objects.get(pk=outcome.order_id or 0)
         issued = Counter(order.tickets.values_list("ticket_type_id", flat=True))
         assert issued == Counter(outcome.wanted), outcome
     assert Order.objects.filter(event=event).count() == len(accepted)
