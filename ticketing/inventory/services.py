@@ -62,6 +62,7 @@ def check_selection(
     unlocked_ticket_type_ids: Collection[int] = (),
     box_office: bool = False,
     now: datetime | None = None,
+    offer: EventOffer | None = None,
 ) -> CheckedSelection:
     """Apply the sale rules to a selection without changing anything; raises InventoryError."""
     now = now or timezone.now()
@@ -72,7 +73,9 @@ def check_selection(
         if box_office
         else (TicketType.Visibility.PUBLIC,)
     )
-    offer = event_offer(
+    # A caller may pass the offer it already read for its form: availability is decided by
+    # the guarded UPDATE at the end, not by this read, so a moment-old offer is as good.
+    offer = offer or event_offer(
         event,
         visibilities=visibilities,
         unlocked_ticket_type_ids=unlocked_ticket_type_ids,

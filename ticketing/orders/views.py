@@ -110,7 +110,8 @@ def checkout(request: HttpRequest, token: str) -> HttpResponse:
 def buy(request: HttpRequest, slug: str) -> HttpResponse:
     """One-page checkout: selection and buyer details in one request, sold in one transaction."""
     event = _event_or_404(slug)
-    form = OneStepCheckoutForm(request.POST, offer=event_offer(event, with_addons=False))
+    offer = event_offer(event, with_addons=False)
+    form = OneStepCheckoutForm(request.POST, offer=offer)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -120,6 +121,7 @@ def buy(request: HttpRequest, slug: str) -> HttpResponse:
                 buyer=Buyer(name=data["name"], email=data["email"], phone=data["phone"]),
                 payment_method=data["payment_method"],
                 expected_total_minor=data["expected_total_minor"],
+                offer=offer,
             )
         except DomainError as error:
             form.add_domain_error(error)
