@@ -34,5 +34,10 @@ lint: install
 	$(PY) -m ruff check .
 	$(PY) -m mypy .
 
+# On-sale rush over HTTP (gunicorn + wrk + a Celery worker on a private Redis); prints orders/s,
+# p50/p99 latency and sold vs capacity, and fails on any oversell or lost order.
+bench: install
+	bash bench/onsale.sh
+
 stop:
 	$(PY) -m controlplane.embedded_postgres stop

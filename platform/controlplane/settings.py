@@ -68,7 +68,10 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "accounts",
     "branding",
+    "ticketing.audit",
     "ticketing.catalog",
+    "ticketing.inventory",
+    "ticketing.orders",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -174,7 +177,15 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE = {
     "top-up-schema-pool": {"task": "tenants.top_up_schema_pool", "schedule": 60.0},
+    # Holds give their tickets back by themselves; unpaid pay-later orders lapse.
+    "expire-holds": {"task": "inventory.expire_holds_everywhere", "schedule": 30.0},
+    "expire-unpaid-orders": {"task": "orders.expire_unpaid_orders_everywhere", "schedule": 300.0},
 }
+
+# Longest a buyer waits for an inventory row lock before "busy, try again" (PostgreSQL interval).
+INVENTORY_LOCK_TIMEOUT = os.environ.get("INVENTORY_LOCK_TIMEOUT", "3s")
+# Days a pay-later order may stay unpaid before it lapses and its tickets go back on sale.
+PAY_LATER_DAYS = int(os.environ.get("PAY_LATER_DAYS", "7"))
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [

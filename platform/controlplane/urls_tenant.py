@@ -5,5 +5,6 @@ from django.urls import include, path
 urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("backoffice/", include("ticketing.backoffice_urls")),
+    path("", include("ticketing.orders.urls")),
     path("", include("ticketing.catalog.urls")),
 ]

@@ -1,13 +1,14 @@
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
-from ticketing.catalog.selectors import published_events
+from ticketing.catalog.selectors import upcoming_published_events
+from ticketing.orders.views import event_page
 
 
 def event_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "catalog/event_list.html", {"events": published_events()[:50]})
+    return render(request, "catalog/event_list.html", {"events": upcoming_published_events()[:50]})
 
 
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    event = get_object_or_404(published_events(), slug=slug)
-    return render(request, "catalog/event_detail.html", {"event": event})
+    """The event page with its ticket selection (the checkout flow lives in ticketing.orders)."""
+    return event_page(request, slug)

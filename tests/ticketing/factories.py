@@ -1,0 +1,62 @@
+"""Catalog factories for ticketing tests: events built through the services, as staff would."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from ticketing.catalog.models import AddOn, Event, TicketType
+from ticketing.catalog.services import create_addon, create_event, create_ticket_type, publish_event
+
+_numbers = itertools.count(1)
+
+
+def make_event(*, capacity: int = 100, **fields: Any) -> Event:
+    number = next(_numbers)
+    starts_at = fields.pop("starts_at", timezone.now() + timedelta(days=20))
+    event = create_event(
+        actor=None,
+        capacity=capacity,
+        name=fields.pop("name", f"Concert {number}"),
+        slug=fields.pop("slug", f"concert-{number}-{timezone.now():%H%M%S%f}"),
+        starts_at=starts_at,
+        ends_at=fields.pop("ends_at", starts_at + timedelta(hours=3)),
+        **fields,
+    )
+    return event
+
+
+def make_ticket_type(
+    event: Event, *, quantity: int = 100, price_minor: int = 2500, **fields: Any
+) -> TicketType:
+    return create_ticket_type(
+        actor=None,
+        event=event,
+        quantity=quantity,
+        name=fields.pop("name", f"Ticket {next(_numbers)}"),
+        price_minor=price_minor,
+        **fields,
+    )
+
+
+def make_addon(event: Event, *, quantity: int = 50, price_minor: int = 1000, **fields: Any) -> AddOn:
+    return create_addon(
+        actor=None,
+        event=event,
+        quantity=quantity,
+        name=fields.pop("name", f"Extra {next(_numbers)}"),
+        price_minor=price_minor,
+        **fields,
+    )
+
+
+def on_sale_event(
+    *, capacity: int = 100, quantity: int = 100, price_minor: int = 2500, **ticket_fields: Any
+) -> tuple[Event, TicketType]:
+    event = make_event(capacity=capacity)
+    ticket_type = make_ticket_type(event, quantity=quantity, price_minor=price_minor, **ticket_fields)
+    event = publish_event(actor=None, event=event)
+    return event, ticket_type

@@ -1,0 +1,21 @@
+"""Writing the audit trail. Called by other services inside their transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from accounts.models import User
+from ticketing.audit.models import LogEntry
+
+
+def record(*, action: str, target: models.Model, actor: User | None = None, **data: Any) -> LogEntry:
+    """Append one audit row for ``target`` (in the caller's transaction)."""
+    return LogEntry.objects.create(
+        action=action,
+        actor=actor if actor is not None and actor.pk else None,
+        object_type=target._meta.model_name or "",
+        object_id=target.pk,
+        data=data,
+    )

@@ -1,0 +1,14 @@
+from enum import StrEnum
+
+from core.errors import DomainError
+
+
+class CatalogErrorCode(StrEnum):
+    INVALID = "invalid"
+    SLUG_TAKEN = "slug_taken"
+    WRONG_CURRENCY = "wrong_currency"
+    STATUS_CONFLICT = "status_conflict"
+
+
+class CatalogError(DomainError):
+    pass

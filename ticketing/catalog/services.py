@@ -1,0 +1,284 @@
+"""Catalog use cases: the only writers of venues, events, series, ticket types and add-ons."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.core.exceptions import ValidationError
+from django.db import connection, models, transaction
+
+from accounts.models import User
+from ticketing.audit.services import record
+from ticketing.catalog.errors import CatalogError, CatalogErrorCode
+from ticketing.catalog.models import AddOn, Event, EventSeries, TicketType, Venue
+from ticketing.inventory.services import open_stock, resize_stock
+
+_EVENT_FIELDS = {
+    "name", "slug", "description", "starts_at", "ends_at", "timezone", "venue", "series",
+    "attendance_mode", "online_url", "image", "hold_minutes",
+}  # fmt: skip
+_TICKET_TYPE_FIELDS = {
+    "name", "kind", "description", "price_minor", "sale_starts_at", "sale_ends_at",
+    "min_per_order", "max_per_order", "visibility", "position",
+}  # fmt: skip
+_ADDON_FIELDS = {"name", "kind", "description", "price_minor", "max_per_order", "position"}
+
+
+def shop_currency() -> str:
+    return str(getattr(getattr(connection, "tenant", None), "default_currency", "EUR"))
+
+
+def _validated(instance: models.Model) -> None:
+    """Run field and constraint validation; the first problem becomes a CatalogError on its field."""
+    timezone_name = getattr(instance, "timezone", None)
+    if timezone_name is not None:
+        try:
+            ZoneInfo(timezone_name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise CatalogError(
+                CatalogErrorCode.INVALID, f"Unknown time zone “{timezone_name}”.", field="timezone"
+            ) from None
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        code = CatalogErrorCode.SLUG_TAKEN if field == "slug" and "already exists" in messages[0] else None
+        raise CatalogError(
+            code or CatalogErrorCode.INVALID,
+            messages[0],
+            field=None if field == "__all__" else field,
+        ) from None
+
+
+def _set_fields(instance: models.Model, allowed: set[str], values: dict[str, Any]) -> list[str]:
+    unknown = set(values) - allowed
+    if unknown:
+        raise TypeError(f"Cannot set {', '.join(sorted(unknown))} on {type(instance).__name__}.")
+    for name, value in values.items():
+        setattr(instance, name, value)
+    return list(values)
+
+
+def create_venue(
+    *,
+    actor: User | None,
+    name: str,
+    address: str = "",
+    city: str = "",
+    country: str = "",
+    timezone: str = "UTC",
+) -> Venue:
+    """Add a place where events happen."""
+    with transaction.atomic(durable=True):
+        venue = Venue(name=name, address=address, city=city, country=country.upper(), timezone=timezone)
+        _validated(venue)
+        venue.save()
+        record(action="venue.created", target=venue, actor=actor, name=name)
+    return venue
+
+
+def _new_event(*, capacity: int, **fields: Any) -> Event:
+    event = Event(capacity=capacity)
+    _set_fields(event, _EVENT_FIELDS, fields)
+    if event.venue is not None and "timezone" not in fields:
+        event.timezone = event.venue.timezone
+    _validated(event)
+    event.save()
+    open_stock(event=event, capacity=capacity)
+    return event
+
+
+def create_event(*, actor: User | None, capacity: int, **fields: Any) -> Event:
+    """Create a draft event with its overall capacity (name, slug, starts_at, ends_at, ...)."""
+    with transaction.atomic(durable=True):
+        event = _new_event(capacity=capacity, **fields)
+        record(action="event.created", target=event, actor=actor, name=event.name, capacity=capacity)
+    return event
+
+
+def update_event(*, actor: User | None, event: Event, capacity: int | None = None, **changes: Any) -> Event:
+    """Change an event's details or capacity (never below what is sold or held)."""
+    with transaction.atomic(durable=True):
+        event = Event.objects.select_for_update(no_key=True).get(pk=event.pk)
+        changed = _set_fields(event, _EVENT_FIELDS, changes)
+        if capacity is not None and capacity != event.capacity:
+            resize_stock(
+                stock=event.stocks.get(ticket_type=None, addon=None), capacity=capacity, label="Capacity"
+            )
+            event.capacity = capacity
+            changed.append("capacity")
+        _validated(event)
+        event.save()
+        record(action="event.updated", target=event, actor=actor, fields=sorted(changed))
+    return event
+
+
+def publish_event(*, actor: User | None, event: Event) -> Event:
+    """Put a draft event on sale."""
+    return _change_status(
+        actor=actor, event=event, status=Event.Status.PUBLISHED, allowed_from={Event.Status.DRAFT}
+    )
+
+
+def unpublish_event(*, actor: User | None, event: Event) -> Event:
+    """Take a published event off the storefront (back to draft); sold tickets stay valid."""
+    return _change_status(
+        actor=actor, event=event, status=Event.Status.DRAFT, allowed_from={Event.Status.PUBLISHED}
+    )
+
+
+def _change_status(*, actor: User | None, event: Event, status: str, allowed_from: set[str]) -> Event:
+    with transaction.atomic(durable=True):
+        event = Event.objects.select_for_update(no_key=True).get(pk=event.pk)
+        if event.status not in allowed_from:
+            raise CatalogError(
+                CatalogErrorCode.STATUS_CONFLICT,
+                f"A {event.get_status_display().lower()} event cannot do that.",
+            )
+        if status == Event.Status.PUBLISHED and not event.ticket_types.exists():
+            raise CatalogError(CatalogErrorCode.INVALID, "Add at least one ticket type before publishing.")
+        previous = event.status
+        event.status = status
+        event.save(update_fields=["status"])
+        record(action=f"event.{status}", target=event, actor=actor, previous=previous)
+    return event
+
+
+def create_series(
+    *,
+    actor: User | None,
+    name: str,
+    slug: str,
+    template: Event,
+    every: timedelta,
+    count: int,
+    description: str = "",
+) -> EventSeries:
+    """Repeat an event ``count`` times, ``every`` apart, each date with copies of its tickets and add-ons."""
+    if not 1 <= count <= 366:
+        raise CatalogError(CatalogErrorCode.INVALID, "A series has between 1 and 366 dates.", field="count")
+    if every <= timedelta(0):
+        raise CatalogError(
+            CatalogErrorCode.INVALID, "Dates must be a positive interval apart.", field="every"
+        )
+    with transaction.atomic(durable=True):
+        series = EventSeries(name=name, slug=slug, description=description)
+        _validated(series)
+        series.save()
+        ticket_types = list(template.ticket_types.all())
+        addons = list(template.addons.all())
+        for index in range(count):
+            starts_at: datetime = template.starts_at + every * index
+            event = _new_event(
+                capacity=template.capacity,
+                name=template.name,
+                slug=f"{slug}-{starts_at:%Y%m%d-%H%M}",
+                description=template.description,
+                starts_at=starts_at,
+                ends_at=template.ends_at + every * index,
+                timezone=template.timezone,
+                venue=template.venue,
+                series=series,
+                attendance_mode=template.attendance_mode,
+                online_url=template.online_url,
+                hold_minutes=template.hold_minutes,
+            )
+            shift = every * index
+            for ticket_type in ticket_types:
+                _new_ticket_type(
+                    event=event,
+                    quantity=ticket_type.quantity,
+                    currency=ticket_type.currency,
+                    **{name: getattr(ticket_type, name) for name in _TICKET_TYPE_FIELDS},
+                    **{
+                        name: getattr(ticket_type, name) + shift
+                        for name in ("sale_starts_at", "sale_ends_at")
+                        if getattr(ticket_type, name) is not None
+                    },
+                )
+            for addon in addons:
+                _new_addon(
+                    event=event,
+                    quantity=addon.quantity,
+                    currency=addon.currency,
+                    **{name: getattr(addon, name) for name in _ADDON_FIELDS},
+                )
+        record(action="series.created", target=series, actor=actor, template=template.pk, count=count)
+    return series
+
+
+def _new_ticket_type(*, event: Event, quantity: int, currency: str, **fields: Any) -> TicketType:
+    ticket_type = TicketType(event=event, quantity=quantity, currency=currency)
+    _set_fields(ticket_type, _TICKET_TYPE_FIELDS, fields)
+    _validated(ticket_type)
+    ticket_type.save()
+    open_stock(event=event, ticket_type=ticket_type, capacity=quantity)
+    return ticket_type
+
+
+def _check_currency(currency: str) -> str:
+    expected = shop_currency()
+    if currency and currency != expected:
+        raise CatalogError(
+            CatalogErrorCode.WRONG_CURRENCY,
+            f"This shop sells in {expected}, not {currency}.",
+            field="currency",
+        )
+    return expected
+
+
+def create_ticket_type(
+    *, actor: User | None, event: Event, quantity: int, currency: str = "", **fields: Any
+) -> TicketType:
+    """Add a ticket type (name, price_minor, sale window, min/max per order, visibility) to an event."""
+    currency = _check_currency(currency)
+    with transaction.atomic(durable=True):
+        ticket_type = _new_ticket_type(event=event, quantity=quantity, currency=currency, **fields)
+        record(
+            action="ticket_type.created",
+            target=ticket_type,
+            actor=actor,
+            event=event.pk,
+            price_minor=ticket_type.price_minor,
+            quantity=quantity,
+        )
+    return ticket_type
+
+
+def update_ticket_type(
+    *, actor: User | None, ticket_type: TicketType, quantity: int | None = None, **changes: Any
+) -> TicketType:
+    """Change a ticket type; its quantity never goes below what is sold or held."""
+    with transaction.atomic(durable=True):
+        ticket_type = TicketType.objects.select_for_update(no_key=True).get(pk=ticket_type.pk)
+        changed = _set_fields(ticket_type, _TICKET_TYPE_FIELDS, changes)
+        if quantity is not None and quantity != ticket_type.quantity:
+            resize_stock(stock=ticket_type.stock, capacity=quantity, label=f"“{ticket_type.name}”")
+            ticket_type.quantity = quantity
+            changed.append("quantity")
+        _validated(ticket_type)
+        ticket_type.save()
+        record(action="ticket_type.updated", target=ticket_type, actor=actor, fields=sorted(changed))
+    return ticket_type
+
+
+def _new_addon(*, event: Event, quantity: int, currency: str, **fields: Any) -> AddOn:
+    addon = AddOn(event=event, quantity=quantity, currency=currency)
+    _set_fields(addon, _ADDON_FIELDS, fields)
+    _validated(addon)
+    addon.save()
+    open_stock(event=event, addon=addon, capacity=quantity)
+    return addon
+
+
+def create_addon(
+    *, actor: User | None, event: Event, quantity: int, currency: str = "", **fields: Any
+) -> AddOn:
+    """Offer an extra (parking, merchandise) alongside an event's tickets."""
+    currency = _check_currency(currency)
+    with transaction.atomic(durable=True):
+        addon = _new_addon(event=event, quantity=quantity, currency=currency, **fields)
+        record(action="addon.created", target=addon, actor=actor, event=event.pk, quantity=quantity)
+    return addon

@@ -1,0 +1,147 @@
+"""What is on sale for an event right now, with availability, read in two queries."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from core.money import Money
+from ticketing.catalog.models import AddOn, Event, TicketType
+from ticketing.inventory.models import Hold, Stock
+
+
+class SaleState(StrEnum):
+    ON_SALE = "on_sale"
+    NOT_YET = "not_yet"
+    ENDED = "ended"
+    SOLD_OUT = "sold_out"
+
+
+@dataclass(frozen=True)
+class TicketTypeOffer:
+    ticket_type: TicketType
+    stock_id: int
+    available: int  # left of this type, bounded by the event's capacity
+    state: SaleState
+
+    @property
+    def price(self) -> Money:
+        return Money(self.ticket_type.price_minor, self.ticket_type.currency)
+
+    @property
+    def max_selectable(self) -> int:
+        return min(self.ticket_type.max_per_order, self.available)
+
+
+@dataclass(frozen=True)
+class AddOnOffer:
+    addon: AddOn
+    stock_id: int
+    available: int
+
+    @property
+    def price(self) -> Money:
+        return Money(self.addon.price_minor, self.addon.currency)
+
+    @property
+    def max_selectable(self) -> int:
+        return min(self.addon.max_per_order, self.available)
+
+
+@dataclass(frozen=True)
+class EventOffer:
+    event: Event
+    event_stock_id: int
+    event_available: int
+    ticket_types: dict[int, TicketTypeOffer] = field(default_factory=dict)
+    addons: dict[int, AddOnOffer] = field(default_factory=dict)
+
+    @property
+    def visible_ticket_types(self) -> list[TicketTypeOffer]:
+        return list(self.ticket_types.values())
+
+    @property
+    def sold_out(self) -> bool:
+        return all(offer.state == SaleState.SOLD_OUT for offer in self.ticket_types.values())
+
+
+def sale_state(ticket_type: TicketType, available: int, now: datetime) -> SaleState:
+    if ticket_type.sale_starts_at and now < ticket_type.sale_starts_at:
+        return SaleState.NOT_YET
+    if ticket_type.sale_ends_at and now >= ticket_type.sale_ends_at:
+        return SaleState.ENDED
+    if available < ticket_type.min_per_order:
+        return SaleState.SOLD_OUT
+    return SaleState.ON_SALE
+
+
+def event_offer(
+    event: Event,
+    *,
+    visibilities: Collection[str] = (TicketType.Visibility.PUBLIC,),
+    unlocked_ticket_type_ids: Collection[int] = (),
+    with_addons: bool = True,
+    now: datetime | None = None,
+) -> EventOffer:
+    """The event's ticket types of these visibilities (and code-only ones a code unlocked), and add-ons."""
+    now = now or timezone.now()
+    stocks = list(Stock.objects.filter(event=event).select_related("ticket_type", "addon"))
+    event_stock = next(
+        (stock for stock in stocks if stock.ticket_type_id is None and stock.addon_id is None), None
+    )
+    if event_stock is None:  # an event made outside the catalog services has nothing on sale
+        return EventOffer(event=event, event_stock_id=0, event_available=0)
+    offer = EventOffer(event=event, event_stock_id=event_stock.pk, event_available=event_stock.available)
+    ticket_stocks = sorted(
+        (stock for stock in stocks if stock.ticket_type is not None),
+        key=lambda stock: (stock.ticket_type.position, stock.ticket_type.pk),  # type: ignore[union-attr]
+    )
+    for stock in ticket_stocks:
+        ticket_type = stock.ticket_type
+        assert ticket_type is not None
+        shown = ticket_type.visibility in visibilities or (
+            ticket_type.visibility == TicketType.Visibility.CODE_ONLY
+            and ticket_type.pk in unlocked_ticket_type_ids
+        )
+        if not shown:
+            continue
+        available = min(stock.available, event_stock.available)
+        offer.ticket_types[ticket_type.pk] = TicketTypeOffer(
+            ticket_type=ticket_type,
+            stock_id=stock.pk,
+            available=available,
+            state=sale_state(ticket_type, available, now),
+        )
+    if with_addons:
+        addon_stocks = sorted(
+            (stock for stock in stocks if stock.addon is not None),
+            key=lambda stock: (stock.addon.position, stock.addon.pk),  # type: ignore[union-attr]
+        )
+        for stock in addon_stocks:
+            assert stock.addon is not None
+            offer.addons[stock.addon.pk] = AddOnOffer(
+                addon=stock.addon, stock_id=stock.pk, available=stock.available
+            )
+    return offer
+
+
+def active_hold(token: str) -> Hold | None:
+    return (
+        Hold.objects.select_related("event")
+        .prefetch_related("lines__ticket_type", "lines__addon")
+        .filter(token=token)
+        .first()
+    )
+
+
+def due_holds(now: datetime | None = None) -> QuerySet[Hold]:
+    return Hold.objects.filter(status=Hold.Status.ACTIVE, expires_at__lte=now or timezone.now())
+
+
+def stock_for_event(event: Event) -> Stock:
+    return Stock.objects.get(event=event, ticket_type__isnull=True, addon__isnull=True)

@@ -1,0 +1,71 @@
+"""Storefront forms: they parse and show input; the services decide what is allowed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from core.errors import DomainError
+from ticketing.inventory.selectors import EventOffer
+from ticketing.inventory.services import Selection
+from ticketing.orders.models import Order
+
+
+class SelectionForm(forms.Form):
+    """Quantities for each ticket type and add-on on offer."""
+
+    promo_code = forms.CharField(max_length=64, required=False, label="Promo code")
+
+    def __init__(self, *args: Any, offer: EventOffer, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.offer = offer
+        for ticket_type_id, ticket_offer in offer.ticket_types.items():
+            self.fields[f"ticket_{ticket_type_id}"] = forms.IntegerField(
+                min_value=0, required=False, initial=0, label=ticket_offer.ticket_type.name
+            )
+        for addon_id, addon_offer in offer.addons.items():
+            self.fields[f"addon_{addon_id}"] = forms.IntegerField(
+                min_value=0, required=False, initial=0, label=addon_offer.addon.name
+            )
+
+    def selection(self) -> Selection:
+        data = self.cleaned_data
+        return Selection(
+            tickets={pk: data.get(f"ticket_{pk}") or 0 for pk in self.offer.ticket_types},
+            addons={pk: data.get(f"addon_{pk}") or 0 for pk in self.offer.addons},
+        )
+
+    def add_domain_error(self, error: DomainError) -> None:
+        add_domain_error(self, error)
+
+
+class BuyerForm(forms.Form):
+    name = forms.CharField(max_length=150, label="Full name")
+    email = forms.EmailField(label="E-mail address")
+    phone = forms.CharField(max_length=32, required=False, label="Phone (optional)")
+    payment_method = forms.ChoiceField(
+        choices=[(Order.PaymentMethod.PAY_LATER, Order.PaymentMethod.PAY_LATER.label)],
+        initial=Order.PaymentMethod.PAY_LATER,
+        widget=forms.RadioSelect,
+        label="Payment",
+    )
+    expected_total_minor = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def add_domain_error(self, error: DomainError) -> None:
+        add_domain_error(self, error)
+
+
+class OneStepCheckoutForm(BuyerForm, SelectionForm):
+    """Selection and buyer details in one request (the one-page checkout)."""
+
+    expected_total_minor = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+
+
+class MyTicketsForm(forms.Form):
+    email = forms.EmailField(label="E-mail address used for the order")
+
+
+def add_domain_error(form: forms.Form, error: DomainError) -> None:
+    """Show a refused use case's message on its field, or above the form."""
+    form.add_error(error.field if error.field in form.fields else None, error.message)

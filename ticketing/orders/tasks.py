@@ -1,0 +1,31 @@
+"""Order background work: confirmations after commit, lapsing unpaid orders on a schedule."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django_tenants.utils import tenant_context
+
+from ticketing.orders.models import Order
+from ticketing.schedule import shops
+
+
+@shared_task(name="orders.send_order_confirmation")
+def send_order_confirmation(*, order_id: int) -> None:
+    """E-mail the buyer their order summary (queued after the order commits)."""
+    order = Order.objects.select_related("event").get(pk=order_id)
+    body = render_to_string("orders/confirmation_email.txt", {"order": order, "lines": order.lines.all()})
+    EmailMessage(subject=f"Your order {order.code}: {order.event}", body=body, to=[order.buyer_email]).send()
+
+
+@shared_task(name="orders.expire_unpaid_orders_everywhere")
+def expire_unpaid_orders_everywhere() -> int:
+    """Beat entry point (public schema): lapse overdue pay-later orders in every reseller's schema."""
+    from ticketing.orders.services import expire_unpaid_orders  # services queue this module's tasks
+
+    expired = 0
+    for tenant in shops():
+        with tenant_context(tenant):
+            expired += expire_unpaid_orders()
+    return expired
