@@ -9,6 +9,9 @@ PORT ?= 8000
 .PHONY: demo test lint install stop bench bench-tenants
 
 $(STAMP): pyproject.toml
+	@# WeasyPrint needs Pango from the system; install it when the machine lacks it.
+	@$(PYTHON) -c "import ctypes.util, sys; sys.exit(not ctypes.util.find_library('pangoft2-1.0'))" || \
+		(apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
