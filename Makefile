@@ -20,6 +20,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+demo: export PLATFORM_PUBLIC_PORT = $(PORT)
 demo: install
 	$(PY) manage.py migrate_schemas --noinput -v 0
 	$(PY) manage.py seed_demo
