@@ -17,7 +17,7 @@ from django_tenants.migration_executors import get_executor
 from django_tenants.migration_executors.base import MigrationExecutor, run_migrations
 from django_tenants.migration_executors.standard import StandardExecutor
 
-from tenants.schema_migrations import migrate_schemas_in_batches, tenant_connection
+from tenants.schema_migrations import migrate_schemas_in_batches
 
 # migrate_schemas options that ask for something other than "bring every schema to
 # the leaf migrations"; the standard executor serves them, schema by schema.
@@ -62,8 +62,6 @@ class BatchedExecutor(MigrationExecutor):
 
     def _migrate_one_schema(self, schema_name: str) -> None:
         run_migrations(self.args, self.options, StandardExecutor.codename, schema_name)
-        # run_migrations closes the connection when it can; the next schema reopens it.
-        tenant_connection(self.TENANT_DB_ALIAS).set_schema_to_public()
 
 
 def executor_class(codename: str | None = None) -> type[MigrationExecutor]:

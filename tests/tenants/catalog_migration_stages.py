@@ -91,6 +91,12 @@ class Migration(migrations.Migration):
         migrations.RunPython(note_own_shows, migrations.RunPython.noop),
     ]
 ''',
+    # contenttypes' pre_migrate receiver adds an operation renaming the content type row.
+    "9003_batch_test_rename_show": _HEADER
+    + """class Migration(migrations.Migration):
+    dependencies = [("catalog", "{previous}")]
+    operations = [migrations.RenameModel(old_name="BatchTestShow", new_name="BatchTestAct")]
+""",
     "9004_batch_test_unique_show_name": _HEADER
     + """class Migration(migrations.Migration):
     dependencies = [("catalog", "{previous}")]

@@ -30,6 +30,7 @@ from tests.tenants.schema_inspection import (
 SHOW = "9001_batch_test_show"
 NOTE = "9002_batch_test_show_note"
 LEDGER = "9003_batch_test_ledger"
+RENAME = "9003_batch_test_rename_show"
 UNIQUE_NAME = "9004_batch_test_unique_show_name"
 CONCURRENT_INDEX = "9004_batch_test_note_index_concurrently"
 SQUASHED = "9002_batch_test_squashed_9003"
@@ -42,6 +43,33 @@ def add_shows(schema: str, *names: str) -> None:
                 f'INSERT INTO "{schema}".catalog_batchtestshow (name, slug) VALUES (%s, %s)',
                 [name, f"{name.lower().replace(' ', '-')}-{index}"],
             )
+
+
+def move_show_content_type(schema: str) -> None:
+    """Give the show's content type another id in this schema.
+
+    Content type ids are then no longer the same in every schema, so an id cached
+    while migrating one schema and used in another would be noticed.
+    """
+    q = f'"{schema}"'
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {q}.auth_permission SET content_type_id = content_type_id + 1000"
+            f" WHERE content_type_id = (SELECT id FROM {q}.django_content_type"
+            " WHERE app_label = 'catalog' AND model = 'batchtestshow');"
+            f" UPDATE {q}.django_content_type SET id = id + 1000"
+            " WHERE app_label = 'catalog' AND model = 'batchtestshow'"
+        )
+
+
+def catalog_content_types(schema: str) -> list[tuple[int, str]]:
+    return [
+        (id_, model)
+        for id_, model in rows(
+            f'SELECT id, model FROM "{schema}".django_content_type'
+            " WHERE app_label = 'catalog' AND model LIKE 'batchtest%%' ORDER BY model"
+        )
+    ]
 
 
 def migrate_batched(*schemas: str) -> Any:
@@ -107,16 +135,7 @@ def test_data_migration_runs_once_in_each_schema_on_that_schemas_own_rows(
     shows = {schemas[0]: ["Alpha"], schemas[1]: ["Beta", "Gamma"], schemas[2]: ["Delta", "Epsilon", "Zeta"]}
     for schema, names in shows.items():
         add_shows(schema, *names)
-    # Give the show's content type another id in one schema, so that an id cached
-    # while migrating another schema would be noticed.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'UPDATE "{schemas[1]}".auth_permission SET content_type_id = content_type_id + 1000'
-            f' WHERE content_type_id = (SELECT id FROM "{schemas[1]}".django_content_type'
-            " WHERE app_label = 'catalog' AND model = 'batchtestshow');"
-            f' UPDATE "{schemas[1]}".django_content_type SET id = id + 1000'
-            " WHERE app_label = 'catalog' AND model = 'batchtestshow'"
-        )
+    move_show_content_type(schemas[1])
 
     catalog_migrations.use(SHOW, NOTE, LEDGER)
     migrate_batched(*schemas)
@@ -161,6 +180,25 @@ def test_new_model_gets_its_table_content_type_and_permissions_in_every_schema(
             ("delete_batchtestledger",),
             ("view_batchtestledger",),
         ]
+
+
+def test_renamed_model_keeps_its_content_type_row_in_every_schema(
+    scratch_schemas: ScratchSchemas, catalog_migrations: CatalogMigrations
+) -> None:
+    first, moved, standard = scratch_schemas(3)
+    catalog_migrations.use(SHOW)
+    migrate_batched(first, moved, standard)
+    move_show_content_type(moved)
+    before = {schema: catalog_content_types(schema) for schema in (first, moved, standard)}
+
+    catalog_migrations.use(SHOW, RENAME)
+    migrate_standard(standard)
+    migrate_batched(first, moved)
+
+    for schema, ((content_type_id, model),) in before.items():
+        assert model == "batchtestshow"
+        assert catalog_content_types(schema) == [(content_type_id, "batchtestact")]
+    assert schema_snapshot(first) == schema_snapshot(standard)
 
 
 def test_schemas_at_different_states_are_each_brought_to_the_leaf(
