@@ -95,7 +95,7 @@ class RecordedMigrations:
     has_table: bool
 
 
-def tenant_connection(using: str) -> TenantDatabaseWrapper:
+def _tenant_connection(using: str) -> TenantDatabaseWrapper:
     """The connection with django-tenants' schema switching (set_schema, set_tenant)."""
     return cast(TenantDatabaseWrapper, connections[using])
 
@@ -337,7 +337,7 @@ def _apply_to_schema(
     stdout: OutputWrapper,
 ) -> None:
     """Apply a prepared group to one schema, in one transaction."""
-    connection = tenant_connection(using)
+    connection = _tenant_connection(using)
     # set_schema() is what django-tenants' router reads to tell tenant apps from
     # shared ones; it also empties the real ContentType cache.
     connection.set_schema(schema)
@@ -421,7 +421,7 @@ def migrate_schemas_in_batches(
     started = time.perf_counter()
     # Django's wrapper ends each write with a newline, as receivers of the signals expect.
     out = OutputWrapper(stdout or sys.stdout)
-    connection = tenant_connection(using)
+    connection = _tenant_connection(using)
     previous_tenant = connection.tenant
     run = MigrationRun(checked=len(schema_names))
     try:
