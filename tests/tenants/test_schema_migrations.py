@@ -7,6 +7,7 @@ on test-only catalog migrations (see catalog_migration_stages.py).
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import pytest
@@ -333,4 +334,5 @@ def test_a_tenant_whose_schema_is_gone_is_skipped(committed: None) -> None:
 
     call_command("migrate_schemas", tenant=True, interactive=False, stdout=output)
 
-    assert "1 missing: closedshop" in output.getvalue()
+    # Other tests may have closed resellers of their own by now.
+    assert re.search(r"\d+ missing: (\w+, )*closedshop\b", output.getvalue()), output.getvalue()
