@@ -45,3 +45,10 @@ bench: install
 
 stop:
 	$(PY) -m controlplane.embedded_postgres stop
+
+# migrate_schemas over many tenant schemas, batched executor against standard, in a
+# database of its own (bench/migrate_tenants.py; figures also in bench-results/).
+MIGRATION_BENCH_TENANTS ?= 200
+.PHONY: bench-migrations
+bench-migrations: install
+	$(PY) bench/migrate_tenants.py --tenants $(MIGRATION_BENCH_TENANTS)
