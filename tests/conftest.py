@@ -23,6 +23,9 @@ from tenants.context import activate_public_schema
 from tenants.models import Domain, Tenant
 from tenants.services import ensure_platform_tenant, provision_tenant
 
+# Stripe stand-ins (localstripe, the Stripe-shaped stub) for every test package.
+pytest_plugins = ["tests.stripe_server"]
+
 PLATFORM_HOST = "localhost"
 SESSION_TENANTS = {
     "acme": {"name": "Acme Live", "currency": "USD", "language": "en", "event": "Acme Jazz Night"},

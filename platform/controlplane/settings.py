@@ -7,6 +7,7 @@ run in-process. Production differences are environment values, not more files.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -51,6 +52,9 @@ SHARED_APPS = [
     "daphne",
     "tenants",
     "billing",
+    "billing.ledger",
+    "billing.payouts",
+    "billing.reports",
     "accounts",
     "django.contrib.contenttypes",
     "django.contrib.auth",
@@ -184,12 +188,45 @@ CELERY_BEAT_SCHEDULE = {
     # Holds give their tickets back by themselves; unpaid pay-later orders lapse.
     "expire-holds": {"task": "inventory.expire_holds_everywhere", "schedule": 30.0},
     "expire-unpaid-orders": {"task": "orders.expire_unpaid_orders_everywhere", "schedule": 300.0},
+    # Control plane: payouts are made once per schedule period, however often this runs.
+    "run-due-payouts": {"task": "payouts.run_due_payouts", "schedule": 3600.0},
+    "reconcile-ledger": {"task": "ledger.reconcile_with_provider", "schedule": 86400.0},
+    "enforce-dunning": {"task": "billing.enforce_dunning", "schedule": 3600.0},
+    "send-scheduled-reports": {"task": "billing_reports.send_scheduled_reports", "schedule": 3600.0},
 }
 
 # Longest a buyer waits for an inventory row lock before "busy, try again" (PostgreSQL interval).
 INVENTORY_LOCK_TIMEOUT = os.environ.get("INVENTORY_LOCK_TIMEOUT", "3s")
 # Days a pay-later order may stay unpaid before it lapses and its tickets go back on sale.
 PAY_LATER_DAYS = int(os.environ.get("PAY_LATER_DAYS", "7"))
+
+# Stripe. With STRIPE_SECRET_KEY set, the real API; without, the local fake on loopback
+# (localstripe, started by `make demo` and by the tests): see controlplane/local_stripe.py.
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+LOCAL_STRIPE_PORT = int(os.environ.get("LOCAL_STRIPE_PORT", "8420"))
+STRIPE_API_BASE = os.environ.get(
+    "STRIPE_API_BASE", "" if STRIPE_SECRET_KEY else f"http://127.0.0.1:{LOCAL_STRIPE_PORT}"
+)
+STRIPE_API_KEY = STRIPE_SECRET_KEY or "sk_test_localstripe"
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "whsec_local_development_only")
+STRIPE_CONNECT_WEBHOOK_SECRET = os.environ.get("STRIPE_CONNECT_WEBHOOK_SECRET", STRIPE_WEBHOOK_SECRET)
+# The platform's own account id: fees owed on reseller-collected sales are debited to it.
+STRIPE_PLATFORM_ACCOUNT_ID = os.environ.get("STRIPE_PLATFORM_ACCOUNT_ID", "")
+STRIPE_NETWORK_RETRIES = int(os.environ.get("STRIPE_NETWORK_RETRIES", "2"))
+
+# Control-plane billing: dunning, payouts, the ledger's locks, reports.
+BILLING_GRACE_DAYS = int(os.environ.get("BILLING_GRACE_DAYS", "7"))
+PAYOUT_DEFAULT_HOLDING_DAYS = int(os.environ.get("PAYOUT_DEFAULT_HOLDING_DAYS", "3"))
+PAYOUT_MIN_HOLDING_DAYS = int(os.environ.get("PAYOUT_MIN_HOLDING_DAYS", "1"))
+# Stripe requires manually held funds paid out within 90 days in most countries.
+PAYOUT_MAX_HOLD_DAYS = int(os.environ.get("PAYOUT_MAX_HOLD_DAYS", "90"))
+# Smallest payout per currency in minor units; other currencies: ten major units.
+PAYOUT_MINIMUMS: dict[str, int] = json.loads(
+    os.environ.get("PAYOUT_MINIMUMS", '{"EUR": 1000, "USD": 1000, "GBP": 1000, "CHF": 1000, "JPY": 1000}')
+)
+LEDGER_LOCK_TIMEOUT = os.environ.get("LEDGER_LOCK_TIMEOUT", "5s")
+BILLING_REPORTS_DIR = Path(os.environ.get("BILLING_REPORTS_DIR", DATA_DIR / "reports"))
+PLATFORM_ADMIN_EMAILS = [e for e in os.environ.get("PLATFORM_ADMIN_EMAILS", "").split(",") if e]
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [

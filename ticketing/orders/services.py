@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from billing.ledger import services as ledger
 from core.side_effects import enqueue_after_commit
 from core.tasks import send_email
 from ticketing.audit.services import record
@@ -307,6 +308,7 @@ def mark_order_paid(*, order: Order, actor: User | None) -> Order:
         order.paid_at = timezone.now()
         order.save(update_fields=["status", "paid_at"])
         record(action="order.paid", target=order, actor=actor, total_minor=order.total_minor)
+        ledger.record_sale(order=order, collected_by=ledger.CollectedBy.RESELLER)  # billing: same transaction
     return order
 
 
@@ -394,6 +396,7 @@ def refund_order(
             else Order.Status.PARTIALLY_REFUNDED
         )
         order.save(update_fields=["status", "refunded_minor"])
+        ledger.record_refund(order=order, refund=refund)  # billing: same transaction
         record(
             action="order.refunded",
             target=order,
