@@ -135,6 +135,7 @@ class Subscription(models.Model):
         null=True, blank=True, help_text="An unpaid invoice opened a grace period ending here."
     )
     suspended_for_nonpayment = models.BooleanField(default=False)
+    billing_email = models.EmailField(blank=True, help_text="Where payment reminders go.")
     stripe_customer_id = models.CharField(max_length=64, blank=True)
     stripe_subscription_id = models.CharField(max_length=64, blank=True)
     stripe_item_id = models.CharField(max_length=64, blank=True)

@@ -245,6 +245,24 @@ def resume_tenant(*, tenant: Tenant, actor: User | None) -> Tenant:
     return tenant
 
 
+def assign_plan(*, tenant: Tenant, plan: Any, actor: User | None) -> Tenant:
+    """Put a reseller on a plan, inside the caller's transaction (billing's subscription services)."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("A plan is assigned inside the caller's transaction.")
+    tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
+    previous = tenant.plan_id
+    tenant.plan = plan
+    tenant.save(update_fields=["plan", "updated_at"])
+    _audit(
+        "tenant.plan_assigned",
+        tenant=tenant,
+        actor=actor,
+        plan=getattr(plan, "code", None),
+        previous=previous,
+    )
+    return tenant
+
+
 def close_tenant(*, tenant: Tenant, actor: User | None) -> Path:
     """Close a reseller for good: dump its schema to a file, then drop the schema and free its hostnames."""
     if tenant.is_public or tenant.status in (Tenant.Status.CLOSED, Tenant.Status.POOLED):

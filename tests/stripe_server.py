@@ -18,12 +18,14 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.request import Request, urlopen
 
 import pytest
 from pytest_django.fixtures import Settings as SettingsWrapper
@@ -46,6 +48,18 @@ def localstripe_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield server.url
     finally:
         server.stop()
+
+
+def send_localstripe_webhooks(*, localstripe_url: str, to: str, secret: str, name: str = "") -> None:
+    """Have localstripe sign and deliver its events to ``to`` (its own /_config API, not the SDK's)."""
+    form = urlencode({"url": to, "secret": secret}).encode()
+    request = Request(  # noqa: S310 - a loopback http:// URL we started
+        f"{localstripe_url}/_config/webhooks/{name or f'hook-{time.monotonic_ns()}'}",
+        data=form,
+        headers={"Authorization": "Bearer sk_test_localstripe"},
+    )
+    with urlopen(request, timeout=5):  # noqa: S310
+        pass
 
 
 @pytest.fixture

@@ -37,8 +37,8 @@ from billing.ledger.errors import LedgerError, LedgerErrorCode
 from billing.ledger.locking import lock_book
 from billing.ledger.models import Account, Direction, LedgerEntry, LedgerTransaction, TransactionKind
 from billing.payouts.selectors import holding_days_for
+from billing.reseller import current_reseller
 from core.money import Money
-from tenants.context import current_schema_name
 from tenants.models import Tenant
 
 
@@ -101,15 +101,6 @@ def _credit(account: Account, amount: int, available_on: datetime | None = None)
 def _require_transaction() -> None:
     if not connection.in_atomic_block:
         raise RuntimeError("Ledger entries are written inside the caller's transaction.")
-
-
-def current_tenant() -> Tenant:
-    """The reseller whose schema is active (the order services run there)."""
-    schema = current_schema_name()
-    tenant = Tenant.objects.filter(schema_name=schema).first()
-    if tenant is None or tenant.is_public:
-        raise RuntimeError("Sales are recorded in a reseller's schema.")
-    return tenant
 
 
 def _existing(tenant: Tenant, key: str) -> LedgerTransaction | None:
@@ -180,7 +171,7 @@ def sold_items(order: SoldOrder) -> list[SoldItem]:
 
 def quote_platform_fee(*, order: SoldOrder, channel: str = "online", tenant: Tenant | None = None) -> Money:
     """The platform's fee on an order (Payments sends it as the charge's application fee)."""
-    tenant = tenant or current_tenant()
+    tenant = tenant or current_reseller()
     return platform_fee(
         rules=fee_rules_for(tenant=tenant), items=sold_items(order), channel=channel, currency=order.currency
     )
@@ -202,7 +193,7 @@ def record_sale(
     ``platform_fee_minor`` overrides the quote with what the processor actually collected.
     """
     _require_transaction()
-    tenant = current_tenant()
+    tenant = current_reseller()
     key = f"sale:order:{order.pk}"
     existing = _existing(tenant, key)
     if existing is not None:
@@ -311,7 +302,7 @@ def record_refund(
         raise LedgerError(LedgerErrorCode.INVALID_AMOUNT, "A refund cannot be negative.")
     if refund.amount_minor == 0:
         return None
-    tenant = current_tenant()
+    tenant = current_reseller()
     key = f"refund:{refund.pk}"
     sale = _sale_for(tenant, order.pk, refund.currency)
     lock_book(tenant=tenant, currency=sale.currency)

@@ -71,6 +71,9 @@ def serve(*, port: int, data_dir: Path, fresh: bool = False, parent_pid: int | N
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", port))
+    # Listen now: connections made once the URL is announced wait in the backlog until
+    # aiohttp's site starts accepting, instead of being refused.
+    listener.listen(128)
     actual_port = listener.getsockname()[1]
 
     async def watch_parent(app: web.Application) -> Any:

@@ -1,7 +1,7 @@
 """URLs on the platform host: the platform console (control plane)."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 admin.site.site_header = "Ticket platform console"
@@ -10,5 +10,6 @@ admin.site.index_title = "Control plane"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("billing/", include("billing.urls")),
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
 ]
