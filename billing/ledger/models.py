@@ -160,3 +160,43 @@ class LedgerEntry(models.Model):
         """The entry's effect on its account's balance in the account's normal direction."""
         normal = Direction.CREDIT if self.account in CREDIT_NORMAL else Direction.DEBIT
         return self.amount_minor if self.direction == normal else -self.amount_minor
+
+
+class ReconciliationRun(models.Model):
+    """One comparison of the ledger with what the processor holds for every reseller."""
+
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    accounts_checked = models.PositiveIntegerField(default=0)
+    mismatch_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"Reconciliation {self.started_at:%Y-%m-%d %H:%M}: {self.mismatch_count} mismatch(es)"
+
+
+class ReconciliationMismatch(models.Model):
+    class Kind(models.TextChoices):
+        BALANCE = "balance", "Balance differs"
+        PROVIDER_ERROR = "provider_error", "Processor could not be read"
+
+    run = models.ForeignKey(ReconciliationRun, on_delete=models.CASCADE, related_name="mismatches")
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.BALANCE)
+    currency = models.CharField(max_length=3, blank=True)
+    ledger_minor = models.BigIntegerField(default=0)
+    provider_minor = models.BigIntegerField(default=0)
+    detail = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["run", "tenant", "currency"]
+        verbose_name_plural = "reconciliation mismatches"
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id} {self.currency}: ledger {self.ledger_minor} vs processor {self.provider_minor}"
+
+    @property
+    def difference_minor(self) -> int:
+        return self.provider_minor - self.ledger_minor

@@ -8,6 +8,7 @@ import pytest
 from django_tenants.utils import tenant_context
 
 from tenants.models import Tenant
+from tests.billing.deliveries import _webhook_secrets  # noqa: F401 - autouse for billing tests
 from tests.billing.factories import put_on_plan
 
 

@@ -6,8 +6,6 @@ webhooks; Prices, trials and proration are answered by the Stripe-shaped stub.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import threading
 import time
@@ -27,32 +25,12 @@ from billing.models import Plan, ProviderEvent, Subscription
 from billing.processor import subscriptions as gateway
 from tenants.models import AuditEntry, Tenant
 from tests.billing import stripe_objects as objects
+from tests.billing.deliveries import WEBHOOK_SECRET, deliver, signed
 from tests.stripe_server import RecordedRequest, StripeStub, send_localstripe_webhooks
-
-WEBHOOK_SECRET = "whsec_test_platform"
-
-
-def signed(event: dict[str, Any], secret: str = WEBHOOK_SECRET) -> tuple[bytes, str]:
-    """A delivery body and its Stripe-Signature header, computed as Stripe documents it."""
-    body = json.dumps(event).encode()
-    timestamp = int(time.time())
-    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
-    return body, f"t={timestamp},v1={digest}"
-
-
-def deliver(
-    client: Client, event: dict[str, Any], *, path: str = "/billing/stripe/webhook/"
-) -> dict[str, Any]:
-    body, signature = signed(event)
-    response = client.post(path, data=body, content_type="application/json", HTTP_STRIPE_SIGNATURE=signature)
-    assert response.status_code == 200, response.content
-    return response.json()
 
 
 @pytest.fixture(autouse=True)
-def _webhook_secret(settings: SettingsWrapper) -> None:
-    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
-    settings.STRIPE_CONNECT_WEBHOOK_SECRET = WEBHOOK_SECRET
+def _grace_days(settings: SettingsWrapper) -> None:
     settings.BILLING_GRACE_DAYS = 7
 
 
