@@ -195,7 +195,7 @@ class ReconciliationMismatch(models.Model):
         verbose_name_plural = "reconciliation mismatches"
 
     def __str__(self) -> str:
-        return f"{self.tenant_id} {self.currency}: ledger {self.ledger_minor} vs processor {self.provider_minor}"
+        return f"{self.tenant_id} {self.currency}: {self.ledger_minor} vs {self.provider_minor}"
 
     @property
     def difference_minor(self) -> int:
