@@ -1,8 +1,9 @@
-"""URLs on the platform host: the platform console (control plane)."""
+"""URLs on the platform host: the marketing page and sign-up, the platform console (control plane)."""
 
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
+
+from billing import views as billing_views
 
 admin.site.site_header = "Ticket platform console"
 admin.site.site_title = "Platform console"
@@ -11,5 +12,6 @@ admin.site.index_title = "Control plane"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("billing/", include("billing.urls")),
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("signup/", billing_views.sign_up, name="signup"),
+    path("", billing_views.plans_page, name="plans"),
 ]

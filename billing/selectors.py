@@ -1,0 +1,60 @@
+"""Reading plans for the marketing page, the sign-up form and the console."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from billing.entitlements import FEATURE_LABELS, LIMIT_LABELS, Feature, Limit
+from billing.models import FeeRule, Plan, Subscription
+from core.money import Money
+from tenants.models import Tenant
+
+
+@dataclass(frozen=True)
+class PlanOffer:
+    """A plan as the marketing page shows it."""
+
+    plan: Plan
+    monthly_fee: Money
+    fees: list[str]
+    limits: list[str]
+    features: list[str]
+
+
+def public_plans() -> QuerySet[Plan]:
+    return Plan.objects.filter(is_public=True).order_by("position", "monthly_fee_minor", "code")
+
+
+def describe_fee(rule: FeeRule) -> str:
+    percent = f"{rule.percent_bp / 100:g} %"
+    if rule.fixed_minor:
+        return f"{percent} + {Money(rule.fixed_minor, rule.currency)} per item sold in {rule.currency}"
+    return f"{percent} of sales" + (f" in {rule.currency}" if rule.currency else "")
+
+
+def plan_offers() -> list[PlanOffer]:
+    offers = []
+    for plan in public_plans().prefetch_related("fee_rules"):
+        rules = sorted(plan.fee_rules.all(), key=lambda rule: (rule.specificity, rule.currency))
+        limits = []
+        for limit in Limit:
+            value = plan.limits.get(limit.value, 0)
+            limits.append(
+                f"Unlimited {LIMIT_LABELS[limit]}" if value is None else f"{value} {LIMIT_LABELS[limit]}"
+            )
+        offers.append(
+            PlanOffer(
+                plan=plan,
+                monthly_fee=Money(plan.monthly_fee_minor, plan.currency),
+                fees=[describe_fee(rule) for rule in rules if not rule.item_type and not rule.channel],
+                limits=limits,
+                features=[FEATURE_LABELS[feature] for feature in Feature if plan.allows(feature.value)],
+            )
+        )
+    return offers
+
+
+def subscription_of(*, tenant: Tenant) -> Subscription | None:
+    return Subscription.objects.select_related("plan").filter(tenant=tenant).first()
