@@ -38,7 +38,9 @@ class SignUpForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["plan"].choices = [(plan.code, plan.name) for plan in public_plans()]
+        field = self.fields["plan"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(plan.code, plan.name) for plan in public_plans()]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
