@@ -4,7 +4,9 @@ from django.urls import include, path
 
 urlpatterns = [
     path("accounts/", include("accounts.urls")),
+    path("backoffice/billing/", include("billing.reports.urls")),
     path("backoffice/", include("ticketing.backoffice_urls")),
+    path("api/v1/billing/", include("billing.reports.api_urls")),
     path("", include("ticketing.orders.urls")),
     path("", include("ticketing.catalog.urls")),
 ]

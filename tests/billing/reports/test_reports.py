@@ -1,0 +1,292 @@
+"""White-label reports: statements from the ledger, as CSV and real PDFs in the reseller's branding,
+requested in the back office or the API, scheduled weekly; the platform's own report for admins."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+from django_tenants.utils import schema_context, tenant_context
+from pypdf import PdfReader
+from pytest_django.fixtures import Settings as SettingsWrapper
+
+from accounts.models import User
+from billing.reports import services
+from billing.reports.errors import ReportError, ReportErrorCode
+from billing.reports.models import Report, ReportSchedule
+from branding.services import set_theme
+from tenants.models import Tenant
+from tests.billing.factories import order_value, paid_order, put_on_plan, record_processor_sale
+from tests.conftest import PLATFORM_HOST, client_for
+
+TODAY = timezone.now().date()
+
+
+@pytest.fixture(autouse=True)
+def _reports_dir(settings: SettingsWrapper, tmp_path: Path) -> None:
+    settings.BILLING_REPORTS_DIR = tmp_path / "reports"
+
+
+@pytest.fixture
+def acme_sales(acme_on_growth: Tenant) -> Iterator[Tenant]:
+    """acme (USD, growth) with a box-office sale and a card sale today, in its own colours."""
+    with tenant_context(acme_on_growth):
+        set_theme(display_name="Acme Live Tickets", primary_color="#aa0011")
+        order = paid_order(price_minor=2500, quantity=2)
+        record_processor_sale(
+            order_value(currency="USD", unit_minor=10_000, quantity=1), processor_fee_minor=320
+        )
+    acme_on_growth.sold_event_name = order.event.name  # type: ignore[attr-defined]
+    yield acme_on_growth
+
+
+def made(report: Report) -> Report:
+    return services.generate_report(report_id=report.pk)
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(str(path)).pages)
+
+
+def test_a_sales_statement_pdf_is_branded_and_lists_each_event(acme_sales: Tenant) -> None:
+    report = made(
+        services.request_report(
+            tenant=acme_sales, kind="sales_statement", format="pdf", period_start=TODAY, period_end=TODAY
+        )
+    )
+    assert report.status == Report.Status.READY
+    text = pdf_text(services.report_path(report))
+    assert "Acme Live Tickets" in text and "Sales statement" in text
+    assert acme_sales.sold_event_name in text  # type: ignore[attr-defined]
+    assert "Property Night" in text
+    assert "$150.00" in text  # total gross: 50.00 at the box office + 100.00 by card
+    assert "Total USD" in text
+
+
+def test_a_sales_statement_csv_adds_up_per_currency(acme_sales: Tenant) -> None:
+    report = made(
+        services.request_report(
+            tenant=acme_sales, kind="sales_statement", format="csv", period_start=TODAY, period_end=TODAY
+        )
+    )
+    rows = list(csv.reader(io.StringIO(services.report_path(report).read_text())))
+    header, lines = rows[1], rows[2:]
+    assert header == [
+        "Line",
+        "Currency",
+        "Gross sales",
+        "Refunds",
+        "Chargebacks",
+        "Platform fees",
+        "Card fees",
+        "Net",
+    ]
+    total = next(line for line in lines if line[0] == "Total USD")
+    fees = 150 + 2 * 59 + 300 + 59  # growth: 3 % + 0.59 per unit
+    assert total[2:] == [
+        "150.00",
+        "0.00",
+        "0.00",
+        f"{fees / 100:.2f}",
+        "3.20",
+        f"{(15_000 - fees - 320) / 100:.2f}",
+    ]
+
+
+def test_a_tax_summary_groups_turnover_by_channel(acme_sales: Tenant) -> None:
+    report = made(
+        services.request_report(
+            tenant=acme_sales, kind="tax_summary", format="csv", period_start=TODAY, period_end=TODAY
+        )
+    )
+    text = services.report_path(report).read_text()
+    assert "Tax summary" in text and "tax included" in text
+    assert "online,USD,150.00" in text
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "code"),
+    [
+        (TODAY, TODAY + timedelta(days=1), ReportErrorCode.PERIOD_IN_FUTURE),
+        (TODAY, TODAY - timedelta(days=1), ReportErrorCode.PERIOD_INVALID),
+        (TODAY - timedelta(days=400), TODAY, ReportErrorCode.PERIOD_INVALID),
+    ],
+)
+def test_a_bad_period_is_refused_and_nothing_is_queued(
+    acme: Tenant, start: date, end: date, code: str
+) -> None:
+    with pytest.raises(ReportError) as refused:
+        services.request_report(
+            tenant=acme, kind="sales_statement", format="pdf", period_start=start, period_end=end
+        )
+    assert refused.value.code == code
+    assert not Report.objects.filter(tenant=acme).exists()
+
+
+def test_a_payout_statement_needs_a_payout_of_the_reseller(acme: Tenant, bravo: Tenant) -> None:
+    from billing.payouts.models import Payout
+
+    theirs = Payout.objects.create(tenant=bravo, currency="EUR", amount_minor=100, period="2026-W01")
+    with pytest.raises(ReportError) as refused:
+        services.request_report(tenant=acme, kind="payout_statement", format="pdf", payout=theirs)
+    assert refused.value.code == ReportErrorCode.PAYOUT_REQUIRED
+
+
+@pytest.fixture
+def acme_staff(acme_sales: Tenant) -> Client:
+    with schema_context("acme"):
+        owner = User.objects.get(email="owner@acme.example")
+        owner.set_password("correct horse battery")
+        owner.save()
+    client = client_for("acme.localhost")
+    assert (
+        client.post(
+            "/accounts/login/", {"username": "owner@acme.example", "password": "correct horse battery"}
+        ).status_code
+        == 302
+    )
+    return client
+
+
+def test_staff_request_and_download_reports_in_the_back_office(
+    acme_staff: Client, django_capture_on_commit_callbacks: object
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        response = acme_staff.post(
+            "/backoffice/billing/reports/",
+            {
+                "kind": "sales_statement",
+                "format": "pdf",
+                "period_start": TODAY.isoformat(),
+                "period_end": TODAY.isoformat(),
+            },
+        )
+    assert response.status_code == 302
+    report = Report.objects.get(tenant__schema_name="acme")
+    assert report.status == Report.Status.READY
+    page = acme_staff.get("/backoffice/billing/reports/").content.decode()
+    assert f"/backoffice/billing/reports/{report.pk}/download/" in page
+    download = acme_staff.get(f"/backoffice/billing/reports/{report.pk}/download/")
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    assert b"".join(download.streaming_content).startswith(b"%PDF")  # type: ignore[attr-defined]
+
+    future = acme_staff.post(
+        "/backoffice/billing/reports/",
+        {
+            "kind": "sales_statement",
+            "format": "pdf",
+            "period_start": TODAY.isoformat(),
+            "period_end": (TODAY + timedelta(days=3)).isoformat(),
+        },
+    )
+    assert future.status_code == 400 and "cannot end after today" in future.content.decode()
+
+
+def test_another_resellers_staff_cannot_download_a_report(acme_sales: Tenant) -> None:
+    report = made(
+        services.request_report(
+            tenant=acme_sales, kind="sales_statement", format="csv", period_start=TODAY, period_end=TODAY
+        )
+    )
+    with schema_context("bravo"):
+        owner = User.objects.get(email="owner@bravo.example")
+        owner.set_password("correct horse battery")
+        owner.save()
+    bravo = client_for("bravo.localhost")
+    bravo.post("/accounts/login/", {"username": "owner@bravo.example", "password": "correct horse battery"})
+    assert bravo.get(f"/backoffice/billing/reports/{report.pk}/download/").status_code == 404
+    assert bravo.get(f"/api/v1/billing/reports/{report.pk}/download/").status_code in (403, 404)
+
+
+def test_the_api_lists_and_requests_reports_on_plans_with_api_access(
+    acme_staff: Client, django_capture_on_commit_callbacks: object
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        created = acme_staff.post(
+            "/api/v1/billing/reports/",
+            {
+                "kind": "tax_summary",
+                "format": "csv",
+                "period_start": TODAY.isoformat(),
+                "period_end": TODAY.isoformat(),
+            },
+            content_type="application/json",
+        )
+    assert created.status_code == 202, created.content
+    listed = acme_staff.get("/api/v1/billing/reports/").json()
+    assert [(item["kind"], item["status"]) for item in listed] == [("tax_summary", "ready")]
+    download = acme_staff.get(f"/api/v1/billing/reports/{created.json()['id']}/download/")
+    assert download.status_code == 200 and download["Content-Type"] == "text/csv"
+
+    refused = acme_staff.post(
+        "/api/v1/billing/reports/",
+        {
+            "kind": "sales_statement",
+            "period_start": TODAY.isoformat(),
+            "period_end": (TODAY + timedelta(days=1)).isoformat(),
+        },
+        content_type="application/json",
+    )
+    assert refused.status_code == 400 and refused.json()["code"] == "report_period_in_future"
+
+    put_on_plan(Tenant.objects.get(schema_name="acme"), "starter")  # no API access
+    no_api = acme_staff.get("/api/v1/billing/reports/")
+    assert no_api.status_code == 403 and no_api.json()["code"] == "feature_not_in_plan"
+
+
+def test_scheduled_reports_are_mailed_once_on_their_weekday(
+    acme_sales: Tenant, django_capture_on_commit_callbacks: object
+) -> None:
+    services.set_report_schedule(
+        tenant=acme_sales,
+        actor=None,
+        kind="sales_statement",
+        format="pdf",
+        weekday=0,
+        recipients=["Boss@Acme.example"],
+    )
+    monday = TODAY - timedelta(days=TODAY.weekday())
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        [report] = services.send_scheduled_reports(today=monday)
+        assert services.send_scheduled_reports(today=monday) == []
+    assert (report.period_start, report.period_end) == (
+        monday - timedelta(days=7),
+        monday - timedelta(days=1),
+    )
+    [message] = [m for m in mail.outbox if m.to == ["boss@acme.example"]]
+    [(name, content, mimetype)] = message.attachments  # type: ignore[misc]
+    assert name.endswith(".pdf") and mimetype == "application/pdf" and content[:4] == b"%PDF"
+    assert services.send_scheduled_reports(today=monday + timedelta(days=1)) == []
+    assert ReportSchedule.objects.get(tenant=acme_sales).last_sent_on == monday
+
+
+def test_a_schedule_with_a_bad_recipient_is_refused(acme: Tenant) -> None:
+    with pytest.raises(ReportError) as refused:
+        services.set_report_schedule(
+            tenant=acme,
+            actor=None,
+            kind="sales_statement",
+            format="pdf",
+            weekday=0,
+            recipients=["not-an-address"],
+        )
+    assert refused.value.code == ReportErrorCode.INVALID_RECIPIENT
+    assert not ReportSchedule.objects.filter(tenant=acme).exists()
+
+
+def test_the_platform_report_shows_gmv_and_fees_by_reseller_with_charts(acme_sales: Tenant) -> None:
+    admin = User.objects.create_superuser("root@platform.localhost", "console password 1")
+    console = client_for(PLATFORM_HOST)
+    console.force_login(admin)
+    page = console.get("/admin/platform-report/").content.decode()
+    assert "Acme Live" in page
+    assert "$150.00" in page  # GMV
+    assert "<svg" in page and "GMV in USD" in page and "Platform fees in USD" in page
+    assert client_for(PLATFORM_HOST).get("/admin/platform-report/").status_code == 302  # staff only
