@@ -25,6 +25,8 @@ demo: install
 	$(PY) manage.py migrate_schemas --noinput -v 0
 	$(PY) manage.py seed_demo
 	$(PY) manage.py fill_schema_pool
+	@# Without STRIPE_SECRET_KEY the demo talks to localstripe on loopback (controlplane/local_stripe.py).
+	@test -n "$$STRIPE_SECRET_KEY" || $(PY) -m controlplane.local_stripe start --port $${LOCAL_STRIPE_PORT:-8420} --data-dir .data/localstripe
 	@echo "Serving on http://localhost:$(PORT)/ (Ctrl-C stops; 'make stop' stops the embedded PostgreSQL)"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
@@ -45,6 +47,7 @@ bench: install
 
 stop:
 	$(PY) -m controlplane.embedded_postgres stop
+	$(PY) -m controlplane.local_stripe stop --data-dir .data/localstripe
 
 # migrate_schemas over many tenant schemas, batched executor against standard, in a
 # database of its own (bench/migrate_tenants.py; figures also in bench-results/).

@@ -26,7 +26,10 @@ def worker_on(request: pytest.FixtureRequest, db: None) -> Iterator[CeleryApp]:
         connection.ensure_connection(max_retries=1)  # fail fast on a broker that is down
     with start_worker(broker_app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
         yield broker_app
-    app.set_current()  # start_worker made the broker app the current one
+    # start_worker made the broker app the current and the default one; other threads (tests
+    # with worker threads of their own) would otherwise queue on this broker after the test.
+    app.set_current()
+    app.set_default()
 
 
 BROKERS = [

@@ -8,6 +8,7 @@ rolled back afterwards, in acme's schema (where order services record sales).
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 
 import pytest
@@ -209,4 +210,5 @@ def run_ledger_machine(tenant: Tenant, *, examples: int, steps: int) -> None:
 
 @pytest.mark.django_db
 def test_random_money_movements_keep_the_ledger_balanced(in_acme: Tenant) -> None:
-    run_ledger_machine(in_acme, examples=25, steps=25)
+    # LEDGER_PROPERTY_EXAMPLES=500 for a deeper run; the default keeps the suite's time.
+    run_ledger_machine(in_acme, examples=int(os.environ.get("LEDGER_PROPERTY_EXAMPLES", "20")), steps=25)
