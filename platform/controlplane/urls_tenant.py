@@ -6,5 +6,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("backoffice/", include("ticketing.backoffice_urls")),
     path("", include("ticketing.orders.urls")),
+    path("", include("ticketing.tickets.urls")),
     path("", include("ticketing.catalog.urls")),
 ]
