@@ -9,6 +9,9 @@ PORT ?= 8000
 .PHONY: demo test lint install stop bench bench-tenants
 
 $(STAMP): pyproject.toml
+	@# WeasyPrint needs Pango from the system; install it when the machine lacks it.
+	@$(PYTHON) -c "import ctypes.util, sys; sys.exit(not ctypes.util.find_library('pangoft2-1.0'))" || \
+		(apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
@@ -17,6 +20,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+demo: export PLATFORM_PUBLIC_PORT = $(PORT)
 demo: install
 	$(PY) manage.py migrate_schemas --noinput -v 0
 	$(PY) manage.py seed_demo
@@ -41,3 +45,10 @@ bench: install
 
 stop:
 	$(PY) -m controlplane.embedded_postgres stop
+
+# migrate_schemas over many tenant schemas, batched executor against standard, in a
+# database of its own (bench/migrate_tenants.py; figures also in bench-results/).
+MIGRATION_BENCH_TENANTS ?= 200
+.PHONY: bench-migrations
+bench-migrations: install
+	$(PY) bench/migrate_tenants.py --tenants $(MIGRATION_BENCH_TENANTS)

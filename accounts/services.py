@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -21,4 +22,7 @@ def invitation_path(user: User) -> str:
     """The path of the link that lets an invited user set a password (valid on its own schema's host only)."""
     uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
-    return reverse("accounts:accept_invitation", kwargs={"uidb64": uidb64, "token": token})
+    # The link lives on the tenant's host, whichever host (e.g. the console) asks for it.
+    return reverse(
+        "accounts:accept_invitation", kwargs={"uidb64": uidb64, "token": token}, urlconf=settings.ROOT_URLCONF
+    )

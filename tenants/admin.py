@@ -59,6 +59,19 @@ class TenantAdmin(admin.ModelAdmin):
     inlines = [DomainInline]
     actions = ["suspend", "resume", "close"]
 
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: Any = None,
+    ) -> Any:
+        if object_id is None and request.method == "POST":
+            # Provisioning runs its own durable transaction; the admin's usual wrapping
+            # atomic block would nest it.
+            return self._changeform_view(request, object_id, form_url, extra_context)  # type: ignore[attr-defined]
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Tenant]:
         return (
             super().get_queryset(request).exclude(status=Tenant.Status.POOLED).exclude(schema_name="public")

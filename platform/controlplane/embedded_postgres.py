@@ -11,17 +11,18 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
 DATABASE_NAME = "ticketing"
 
+# platformdirs (used by pgserver) warns when XDG_RUNTIME_DIR is unset, as under CI, and
+# falls back to /tmp: fine here.
+warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+
 
 def _server(data_dir: Path) -> Any:
-    import warnings
-
-    # platformdirs warns when XDG_RUNTIME_DIR is unset (as under CI) and falls back to /tmp: fine here.
-    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
     import pgserver
 
     data_dir.mkdir(parents=True, exist_ok=True)

@@ -81,6 +81,10 @@ TENANT_DOMAIN_MODEL = "tenants.Domain"
 PUBLIC_SCHEMA_URLCONF = "controlplane.urls_public"
 ROOT_URLCONF = "controlplane.urls_tenant"
 TENANT_LIMIT_SET_CALLS = True
+# migrate_schemas plans once per group of schemas at the same state and applies in
+# batches (tenants/schema_migrations.py); "standard" is django-tenants' one-by-one.
+TENANT_MIGRATION_EXECUTOR = os.environ.get("TENANT_MIGRATION_EXECUTOR", "batched")
+GET_EXECUTOR_FUNCTION = "tenants.migration_executor.executor_class"
 # Spare, fully migrated schemas kept ready so provisioning is a rename, not a migrate.
 TENANT_POOL_SIZE = int(os.environ.get("TENANT_POOL_SIZE", "3"))
 # Where closing a reseller leaves the dump of its schema.
