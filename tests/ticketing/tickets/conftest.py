@@ -57,6 +57,10 @@ class Show:
 
 @pytest.fixture
 def show() -> Show:
+    return make_show()
+
+
+def make_show() -> Show:
     """A published event at a Berlin venue with two ticket types (in the current shop's schema)."""
     venue = create_venue(
         actor=None,
