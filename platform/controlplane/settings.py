@@ -37,6 +37,8 @@ def database_from_url(url: str) -> dict[str, str]:
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "insecure-local-development-key-change-me-in-production")
+# Former secrets still accepted after a rotation (ticket signing keys are sealed under SECRET_KEY).
+SECRET_KEY_FALLBACKS = [key for key in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if key]
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "*").split(",")
 
 # The platform's own host (the control plane) and the base domain under which every
