@@ -117,7 +117,8 @@ def _tickets_pdf(found: OrderTickets) -> bytes:
     if cached is not None:
         return bytes(cached.content)
     content = documents.render_pdf(sheet)  # outside any transaction: it takes a while
-    # Whoever renders last wins; both renderings show the same thing.
+    # Concurrent renderings: the last write wins. Should an older rendering land last, its
+    # fingerprint no longer matches and the next download renders again.
     TicketsPdf.objects.bulk_create(
         [TicketsPdf(order=found.order, fingerprint=fingerprint, content=content, rendered_at=timezone.now())],
         update_conflicts=True,
@@ -168,6 +169,7 @@ def send_order_confirmation(*, order_id: int) -> None:
         "order": order,
         "lines": found.lines,
         "tickets": found.tickets,
+        "total": order.total.format(found.locale),
         "shop_name": found.shop_name,
         "theme": found.theme,
         "event_when": documents.event_when(order.event, locale=found.locale),
