@@ -36,3 +36,13 @@ lint: install
 
 stop:
 	$(PY) -m controlplane.embedded_postgres stop
+
+# Tenant scaling benchmark (prints a table, writes bench-results/tenants-*.json):
+# provisioning from the pool and with migrate, storefront under wrk with 1 vs N tenants,
+# gunicorn sync vs uvicorn. BENCH_ARGS=--quick runs 20 tenants in about a minute.
+BENCH_ARGS ?=
+bench-tenants: install
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+	$(PY) bench/bench_tenants.py $(BENCH_ARGS)
+	@if $(MAKE) -n bench-migrations >/dev/null 2>&1; then $(MAKE) bench-migrations; \
+	else echo "(no bench-migrations target on this branch yet: migration timings are skipped)"; fi
