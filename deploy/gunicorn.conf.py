@@ -31,9 +31,18 @@ worker_class = "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 
-# Recycle workers now and then to bound slow memory growth; the jitter keeps them
-# from restarting (and reconnecting to PostgreSQL) all at once.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
+# Import the application once in the master and fork workers from it: a new or
+# replaced worker then starts in milliseconds instead of re-importing Django (about a
+# second of CPU each). Nothing connects to the database at import time, so no
+# connection is shared across the fork. Code changes need a restart, not a HUP.
+preload_app = True
+
+# Recycling workers bounds slow memory growth, but each new worker starts with cold
+# in-process caches (routes, themes: one miss per reseller) and a new PostgreSQL
+# connection. Measured with 200 resellers, a recycle every 5,000 requests doubled the
+# CPU per request of the run it fell into, so recycle rarely; the jitter keeps workers
+# from restarting all at once. 0 turns recycling off.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "100000"))
 max_requests_jitter = max_requests // 10
 
 # Trust X-Forwarded-* only from the proxy in front.
