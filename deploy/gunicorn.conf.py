@@ -6,10 +6,12 @@ Why sync workers (figures from `make bench-tenants`, 2 cores): the storefront is
 CPU-bound Python with short database round trips, so one request per process is
 the cheapest model, and each worker keeps one persistent PostgreSQL connection
 (CONN_MAX_AGE) for its whole life. Uvicorn ASGI workers served the same view at
-about half the rate, and under ASGI Django's persistent connections do not hold
-(each request runs in a fresh thread and opens its own connection). WebSockets
-go to the separate asgi process (see Procfile); the proxy buffers slow clients,
-so sync workers never wait on a slow network.
+a third to a half of the rate, spending about three times the CPU per request:
+under ASGI a sync view runs in a thread of its own per request, and Django's
+persistent connections do not hold there (with CONN_MAX_AGE they pile up until
+PostgreSQL refuses more; without it every request connects anew). WebSockets go
+to the separate asgi process (see Procfile); the proxy buffers slow clients, so
+sync workers never wait on a slow network.
 
 Every value can be changed from the environment without editing this file.
 """
