@@ -56,3 +56,12 @@ MIGRATION_BENCH_TENANTS ?= 200
 .PHONY: bench-migrations
 bench-migrations: install
 	$(PY) bench/migrate_tenants.py --tenants $(MIGRATION_BENCH_TENANTS)
+
+# Tenant scaling benchmark (prints a table, writes bench-results/tenants-*.json):
+# provisioning from the pool and with migrate, storefront under wrk with 1 vs N tenants,
+# gunicorn sync vs uvicorn. BENCH_ARGS=--quick runs 20 tenants in about a minute.
+BENCH_ARGS ?=
+bench-tenants: install
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+	$(PY) bench/bench_tenants.py $(BENCH_ARGS)
+	$(MAKE) bench-migrations
