@@ -72,6 +72,7 @@ TENANT_APPS = [
     "ticketing.catalog",
     "ticketing.inventory",
     "ticketing.orders",
+    "ticketing.team",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
