@@ -25,6 +25,7 @@ from core.side_effects import enqueue_after_commit
 from core.tasks import send_email
 from ticketing.audit.services import record
 from ticketing.catalog.models import Event
+from ticketing.catalog.services import mark_event_cancelled
 from ticketing.inventory import locking
 from ticketing.inventory.models import Hold
 from ticketing.inventory.selectors import EventOffer, event_offer
@@ -38,7 +39,9 @@ from ticketing.inventory.services import (
 from ticketing.orders.errors import OrderError, OrderErrorCode
 from ticketing.orders.models import Order, OrderLine, Refund, Ticket
 from ticketing.orders.pricing import Quote, quote
-from ticketing.orders.tasks import send_order_confirmation
+from ticketing.orders.tasks import send_order_confirmation, settle_cancelled_event
+from ticketing.team.access import require_permission
+from ticketing.team.roles import Permission
 
 # No I, O, 0 or 1: codes are read out over the phone and typed from paper.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -260,6 +263,8 @@ def _place(hold: Hold, buyer: Buyer, payment_method: str, expected_total_minor: 
             raise OrderError(
                 OrderErrorCode.HOLD_NOT_ACTIVE, "This reservation was given up. Please choose again."
             )
+        if hold.event.status == Event.Status.CANCELLED:
+            raise OrderError(OrderErrorCode.EVENT_CANCELLED, f"Sorry, “{hold.event}” has been cancelled.")
         priced = quote_hold(hold)
         _check_expected_total(priced, expected_total_minor)
         order = _write_order(
@@ -294,6 +299,7 @@ def quote_hold(hold: Hold) -> Quote:
 
 def mark_order_paid(*, order: Order, actor: User | None) -> Order:
     """Record the payment of a pay-later order (received at the box office or by transfer)."""
+    require_permission(actor, Permission.SELL_BOX_OFFICE)
     with transaction.atomic(durable=True):
         order = Order.objects.select_for_update().get(pk=order.pk)
         if order.status == Order.Status.PAID:
@@ -340,6 +346,7 @@ def _return_units(
 
 def cancel_order(*, order: Order, actor: User | None, reason: str = "") -> Order:
     """Cancel an unpaid order; its tickets are voided and go back on sale."""
+    require_permission(actor, Permission.MANAGE_ORDERS)
     with transaction.atomic(durable=True):
         order = Order.objects.select_for_update(of=("self",)).select_related("event").get(pk=order.pk)
         if order.status == Order.Status.CANCELLED:
@@ -362,6 +369,7 @@ def refund_order(
     *, order: Order, actor: User | None, ticket_ids: Collection[int] | None = None, reason: str = ""
 ) -> Refund:
     """Refund a paid order in full (no ticket_ids) or some of its tickets; they go back on sale."""
+    require_permission(actor, Permission.MANAGE_ORDERS)
     with transaction.atomic(durable=True):
         order = Order.objects.select_for_update(of=("self",)).select_related("event").get(pk=order.pk)
         if order.status not in (Order.Status.PAID, Order.Status.PARTIALLY_REFUNDED):
@@ -404,6 +412,43 @@ def refund_order(
         )
         locking.give_back(quantities, from_="sold")
     return refund
+
+
+def cancel_event(*, actor: User | None, event: Event, reason: str = "") -> Event:
+    """The organizer calls an event off: sales stop at once, then every open order is settled.
+
+    Settling (unpaid orders cancelled, paid ones refunded in full, tickets voided) runs
+    after the commit, one order per transaction, so a big event never holds one huge lock.
+    """
+    require_permission(actor, Permission.MANAGE_CATALOG, Permission.MANAGE_ORDERS)
+    with transaction.atomic(durable=True):
+        event = mark_event_cancelled(actor=actor, event=event, reason=reason)
+        enqueue_after_commit(
+            settle_cancelled_event, event_id=event.pk, actor_id=actor.pk if actor else None, reason=reason
+        )
+    return event
+
+
+def settle_orders_of_cancelled_event(*, event: Event, actor: User | None, reason: str = "") -> int:
+    """Cancel each unpaid order and refund each paid one of a cancelled event; returns how many.
+
+    Safe to run again: it only touches orders that are still open.
+    """
+    if event.status != Event.Status.CANCELLED:
+        raise OrderError(OrderErrorCode.STATUS_CONFLICT, "Only a cancelled event's orders are settled.")
+    reason = reason or f"Event cancelled: {event}"
+    settled = 0
+    open_statuses = (Order.Status.PENDING_PAYMENT, Order.Status.PAID, Order.Status.PARTIALLY_REFUNDED)
+    for order in list(Order.objects.filter(event=event, status__in=open_statuses).order_by("pk")):
+        try:
+            if order.status == Order.Status.PENDING_PAYMENT:
+                cancel_order(order=order, actor=actor, reason=reason)
+            else:
+                refund_order(order=order, actor=actor, reason=reason)
+        except OrderError:
+            continue  # paid or settled meanwhile: a later run sees its new status
+        settled += 1
+    return settled
 
 
 def expire_unpaid_orders(*, now: datetime | None = None) -> int:
