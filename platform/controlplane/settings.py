@@ -73,6 +73,7 @@ TENANT_APPS = [
     "ticketing.inventory",
     "ticketing.orders",
     "ticketing.team",
+    "ticketing.discounts",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -11,6 +11,8 @@ from django.utils import timezone
 from accounts.models import User
 from ticketing.catalog.models import AddOn, Event, TicketType
 from ticketing.catalog.services import create_addon, create_event, create_ticket_type, publish_event
+from ticketing.discounts.models import Discount
+from ticketing.discounts.services import create_discount
 from ticketing.team.models import Membership
 
 _numbers = itertools.count(1)
@@ -71,3 +73,8 @@ def make_member(role: str, *, email: str = "", password: str = "") -> User:
     )
     Membership.objects.create(user=user, role=role)
     return user
+
+
+def make_discount(*, kind: str, **fields: Any) -> Discount:
+    """A discount set up through the service, as staff would (the system acting: no actor)."""
+    return create_discount(actor=None, kind=kind, **fields)
