@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import OuterRef, Q, QuerySet
@@ -11,6 +13,7 @@ from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from core.money import Money
 from ticketing.catalog.models import Event
 from ticketing.discounts.errors import DiscountError, DiscountErrorCode
 from ticketing.discounts.models import Discount, PackageItem
@@ -50,6 +53,22 @@ class DiscountRule:
     def unlocks(self) -> frozenset[int]:
         """Ticket types this rule names: a code shows the code-only ones among them."""
         return self.ticket_type_ids | {ticket_type_id for ticket_type_id, _ in self.package}
+
+    def describe(self, ticket_type_names: Mapping[int, str]) -> str:
+        """What the rule gives, in words: "10 % off from 10 tickets", "2 × VIP for $90.00"."""
+        percent = f"{(Decimal(self.percent_bp) / 100).normalize():f} %"
+        named = [ticket_type_names[pk] for pk in sorted(self.ticket_type_ids) if pk in ticket_type_names]
+        where = f" ({', '.join(named)})" if named else ""
+        if self.kind == Discount.Kind.PACKAGE:
+            contents = " + ".join(
+                f"{per} × {ticket_type_names.get(pk, 'ticket')}" for pk, per in self.package
+            )
+            return f"{contents} for {Money(self.amount_minor, self.currency)}"
+        if self.kind == Discount.Kind.GROUP:
+            return f"{percent} off from {self.min_tickets} tickets{where}"
+        if self.kind == Discount.Kind.AMOUNT:
+            return f"{Money(self.amount_minor, self.currency)} off each ticket{where}"
+        return f"{percent} off{where}" if self.percent_bp else f"Unlocks tickets{where}"
 
     def is_current(self, now: datetime) -> bool:
         return (
