@@ -74,6 +74,7 @@ TENANT_APPS = [
     "ticketing.orders",
     "ticketing.team",
     "ticketing.discounts",
+    "ticketing.backoffice",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

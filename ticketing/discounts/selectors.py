@@ -185,7 +185,45 @@ def discounts_for(event: Event, *, code: str = "", now: datetime | None = None) 
 
 def all_discounts(*, event: Event | None = None) -> QuerySet[Discount]:
     """For the back office: every discount (of one event, or shop-wide ones too), newest first."""
-    discounts = Discount.objects.select_related("event").prefetch_related("ticket_types", "package_items")
+    discounts = Discount.objects.select_related("event").prefetch_related(
+        "ticket_types", "package_items__ticket_type"
+    )
     if event is not None:
         discounts = discounts.filter(Q(event=event) | Q(event__isnull=True))
     return discounts
+
+
+@dataclass(frozen=True)
+class DescribedDiscount:
+    discount: Discount
+    description: str
+
+
+def described(discounts: QuerySet[Discount]) -> list[DescribedDiscount]:
+    """Discounts with their terms in words (from prefetched ticket types: no query per discount)."""
+    result = []
+    for discount in discounts:
+        ticket_types = list(discount.ticket_types.all())
+        items = list(discount.package_items.all())
+        names = {ticket_type.pk: ticket_type.name for ticket_type in ticket_types}
+        names.update({item.ticket_type_id: item.ticket_type.name for item in items})
+        rule = DiscountRule(
+            id=discount.pk,
+            name=discount.name,
+            code=discount.code,
+            kind=discount.kind,
+            event_id=discount.event_id,
+            percent_bp=discount.percent_bp,
+            amount_minor=discount.amount_minor,
+            currency=discount.currency,
+            min_tickets=discount.min_tickets,
+            ticket_type_ids=frozenset(ticket_type.pk for ticket_type in ticket_types),
+            package=tuple((item.ticket_type_id, item.quantity) for item in items),
+            valid_from=discount.valid_from,
+            valid_until=discount.valid_until,
+            usage_limit=discount.usage_limit,
+            times_used=discount.times_used,
+            is_active=discount.is_active,
+        )
+        result.append(DescribedDiscount(discount=discount, description=rule.describe(names)))
+    return result

@@ -39,13 +39,9 @@ def _invalid(message: str, field: str | None = None) -> DiscountError:
 def _validated(discount: Discount) -> None:
     """Field and constraint validation; the first problem becomes a DiscountError on its field."""
     try:
-        discount.full_clean()
+        discount.full_clean(validate_constraints=False)  # the database has the last word on those
     except ValidationError as error:
         field, messages = next(iter(error.message_dict.items()))
-        if field == "code" and "already exists" in messages[0]:
-            raise DiscountError(
-                DiscountErrorCode.CODE_TAKEN, f"The code “{discount.code}” is taken.", field="code"
-            ) from None
         raise _invalid(messages[0], None if field == "__all__" else field) from None
 
 
@@ -144,6 +140,8 @@ def create_discount(
     elif package:
         raise _invalid("Only packages bundle tickets.", "package")
     _check_rule(discount)
+    if code and Discount.objects.filter(code=code).exists():
+        raise DiscountError(DiscountErrorCode.CODE_TAKEN, f"The code “{code}” is taken.", field="code")
     _validated(discount)
     try:
         with transaction.atomic(durable=True):
@@ -183,7 +181,8 @@ def update_discount(
     if unknown:
         raise TypeError(f"Cannot change {', '.join(sorted(unknown))} on a discount.")
     with transaction.atomic(durable=True):
-        discount = Discount.objects.select_for_update().select_related("event").get(pk=discount.pk)
+        locked = Discount.objects.select_for_update(of=("self",)).select_related("event")
+        discount = locked.get(pk=discount.pk)
         for name, value in changes.items():
             setattr(discount, name, value)
         if "name" in changes:
