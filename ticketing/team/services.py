@@ -18,14 +18,17 @@ from ticketing.team.roles import Permission, Role
 from ticketing.team.selectors import TeamMember, owner_ids, team_member
 
 
-def _lock_team() -> None:
+def _lock_team(actor: User | None) -> None:
     """Serialise team changes in this shop, so two owners demoting each other cannot leave none.
 
     A transaction-scoped advisory lock keyed by the schema: the rows that decide who is an
     owner live in two tables (users and memberships), which row locks would not cover.
+    Once it is held, the actor's own role is read again: it may have changed meanwhile.
     """
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext('team:' || current_schema()))")
+    forget_role(actor)
+    require_permission(actor, Permission.MANAGE_TEAM)
 
 
 def _clean_role(role: str) -> Role:
@@ -66,7 +69,7 @@ def invite_member(
     role = _clean_role(role)
     full_name = " ".join(full_name.split())[:150]
     with transaction.atomic(durable=True):
-        _lock_team()
+        _lock_team(actor)
         user = User.objects.select_for_update().filter(email=email).first()
         if user is not None and team_member(user.pk) is not None:
             raise TeamError(TeamErrorCode.ALREADY_MEMBER, f"{email} is already on the team.", field="email")
@@ -95,7 +98,7 @@ def change_role(*, actor: User | None, user: User, role: str) -> TeamMember:
     require_permission(actor, Permission.MANAGE_TEAM)
     role = _clean_role(role)
     with transaction.atomic(durable=True):
-        _lock_team()
+        _lock_team(actor)
         member = _member_or_error(user.pk)
         if member.role == role:
             return member
@@ -112,7 +115,7 @@ def remove_member(*, actor: User | None, user: User) -> None:
     """Take someone off the team: they can no longer sign in. The last owner cannot be removed."""
     require_permission(actor, Permission.MANAGE_TEAM)
     with transaction.atomic(durable=True):
-        _lock_team()
+        _lock_team(actor)
         member = _member_or_error(user.pk)
         _refuse_losing_last_owner(member)
         Membership.objects.filter(user=member.user).delete()
