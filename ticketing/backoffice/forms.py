@@ -279,8 +279,10 @@ class DiscountForm(BackofficeForm):
     min_tickets = forms.IntegerField(
         min_value=0, required=False, label="From how many tickets", help_text="Group kind."
     )
-    valid_from = wall_time_field("Valid from", required=False)
-    valid_until = wall_time_field("Valid until", required=False)
+    valid_from = wall_time_field(
+        "Valid from", required=False, help_text="In the event's time zone (UTC for every event). Blank: now."
+    )
+    valid_until = wall_time_field("Valid until", required=False, help_text="Blank: no end.")
     usage_limit = forms.IntegerField(
         min_value=1, required=False, label="Usage limit", help_text="Promo codes: orders that may use it."
     )

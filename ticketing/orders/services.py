@@ -27,7 +27,7 @@ from core.tasks import send_email
 from ticketing.audit.services import record
 from ticketing.catalog.models import Event
 from ticketing.catalog.services import mark_event_cancelled
-from ticketing.discounts.selectors import EventDiscounts, discounts_for
+from ticketing.discounts.selectors import EventDiscounts, canonical_code, discounts_for
 from ticketing.discounts.services import give_back_code_use, use_code
 from ticketing.inventory import locking
 from ticketing.inventory.models import Hold
@@ -198,6 +198,8 @@ def buy_tickets(
     discounts read for the same ``promo_code``); prices and counts are still guarded here.
     """
     buyer = clean_buyer(buyer)
+    if discounts is not None and discounts.code != canonical_code(promo_code):
+        raise ValueError("The discounts passed in were read for another promo code.")
     return _retrying_code_collisions(
         lambda: _buy(
             event, selection, buyer, payment_method, promo_code, expected_total_minor, offer, discounts
