@@ -158,3 +158,16 @@ def test_features_are_switched_by_the_plan(acme: Tenant) -> None:
     assert not entitlements.allows(acme, entitlements.Feature.SEATING)
     assert entitlements.allows(put_on_plan(acme, "enterprise"), entitlements.Feature.SEATING)
     assert entitlements.limit_of(acme, entitlements.Limit.EVENTS) is None  # enterprise: unlimited
+
+
+def test_the_staff_seat_limit_is_enforced_where_staff_are_invited(acme: Tenant) -> None:
+    from ticketing.team.services import invite_member
+
+    plan = services.create_plan(actor=None, **{**PLAN, "limits": {"events": 2, "staff_seats": 1}})
+    Tenant.objects.filter(pk=acme.pk).update(plan=plan)
+    with tenant_context(acme), pytest.raises(BillingError) as refused:  # the owner holds the one seat
+        invite_member(
+            actor=None, email="clerk@acme.example", role="box_office", link_base="http://acme.localhost"
+        )
+    assert refused.value.code == BillingErrorCode.LIMIT_REACHED
+    assert refused.value.extra["limit"] == "staff_seats"

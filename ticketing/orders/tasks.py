@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 from celery import shared_task
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django_tenants.utils import tenant_context
 
-from ticketing.orders.models import Order
+from accounts.models import User
+from ticketing.catalog.models import Event
 from ticketing.schedule import shops
+from ticketing.tickets.services import send_order_confirmation as send_confirmation_with_tickets
 
 
 @shared_task(name="orders.send_order_confirmation")
 def send_order_confirmation(*, order_id: int) -> None:
-    """E-mail the buyer their order summary (queued after the order commits)."""
-    order = Order.objects.select_related("event").get(pk=order_id)
-    body = render_to_string("orders/confirmation_email.txt", {"order": order, "lines": order.lines.all()})
-    EmailMessage(subject=f"Your order {order.code}: {order.event}", body=body, to=[order.buyer_email]).send()
+    """E-mail the buyer their order with the tickets PDF and a calendar file (queued after commit)."""
+    send_confirmation_with_tickets(order_id=order_id)
 
 
 @shared_task(name="orders.expire_unpaid_orders_everywhere")
@@ -29,3 +27,13 @@ def expire_unpaid_orders_everywhere() -> int:
         with tenant_context(tenant):
             expired += expire_unpaid_orders()
     return expired
+
+
+@shared_task(name="orders.settle_cancelled_event")
+def settle_cancelled_event(*, event_id: int, actor_id: int | None, reason: str = "") -> int:
+    """Cancel or refund the open orders of an event the organizer called off (queued after commit)."""
+    from ticketing.orders.services import settle_orders_of_cancelled_event
+
+    event = Event.objects.get(pk=event_id)
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    return settle_orders_of_cancelled_event(event=event, actor=actor, reason=reason)
