@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -153,6 +154,7 @@ DATABASES = {
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -266,7 +268,7 @@ LOGGING = {
 # Host → tenant lookups, cached apart from the per-tenant cache keys (they are made
 # before any tenant is chosen). Shared through Redis when configured; in-process
 # entries live shorter, since invalidation reaches only the process that made it.
-CACHES["routing"] = (
+_routing_cache: dict[str, Any] = (
     {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "routing"}
     if REDIS_URL
     else {
@@ -275,6 +277,7 @@ CACHES["routing"] = (
         "OPTIONS": {"MAX_ENTRIES": 100_000},
     }
 )
+CACHES["routing"] = _routing_cache
 TENANT_ROUTING_CACHE_SECONDS = int(
     os.environ.get("TENANT_ROUTING_CACHE_SECONDS", "300" if REDIS_URL else "15")
 )
