@@ -4,7 +4,14 @@ django-tenants adds these attributes to the connection at run time; the stubs do
 know them, so code asks here instead of repeating type-ignores.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db import connection
+
+if TYPE_CHECKING:
+    from tenants.models import Tenant
 
 
 def current_schema_name() -> str:
@@ -13,3 +20,8 @@ def current_schema_name() -> str:
 
 def activate_public_schema() -> None:
     connection.set_schema_to_public()  # type: ignore[attr-defined]
+
+
+def current_tenant() -> Tenant:
+    """The tenant whose schema the connection is on (set by the middleware, tenant_context, tasks)."""
+    return connection.tenant  # type: ignore[attr-defined]
