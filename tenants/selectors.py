@@ -40,3 +40,10 @@ def serves_hostname(hostname: str) -> bool:
         .exclude(tenant__schema_name="public")
         .exists()
     )
+
+
+def serving_tenants() -> QuerySet[Tenant]:
+    """Resellers whose shops are open (trial or active), for work that visits each shop in turn."""
+    return Tenant.objects.filter(status__in=[Tenant.Status.TRIAL, Tenant.Status.ACTIVE]).exclude(
+        schema_name="public"
+    )

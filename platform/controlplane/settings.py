@@ -259,6 +259,8 @@ CUSTOM_DOMAIN_DNS_NAMESERVERS = [
 ]
 CUSTOM_DOMAIN_DNS_TIMEOUT = float(os.environ.get("CUSTOM_DOMAIN_DNS_TIMEOUT", "3"))
 CUSTOM_DOMAIN_VERIFICATION_DAYS = int(os.environ.get("CUSTOM_DOMAIN_VERIFICATION_DAYS", "7"))
+# Asked by the TLS proxy before it issues a certificate on demand (see the README, "Custom domains").
+TLS_ASK_PATH = os.environ.get("TLS_ASK_PATH", "/internal/tls/allowed-hostname/")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

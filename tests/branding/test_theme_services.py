@@ -33,16 +33,19 @@ def change(**values: Any) -> Theme:
 
 def snapshot() -> dict[str, Any]:
     theme = Theme.objects.get(pk=1)
-    return {field.name: getattr(theme, field.name) for field in Theme._meta.fields if field.name != "logo"} | {
-        "logo": theme.logo.name
-    }
+    return {
+        field.name: getattr(theme, field.name) for field in Theme._meta.fields if field.name != "logo"
+    } | {"logo": theme.logo.name}
 
 
 def test_a_valid_change_is_saved_audited_and_seen_at_once() -> None:
     assert current_theme() is not None  # cached before the change
     theme = change(
         font="serif",
-        footer_links=[{"label": "Contact", "url": "https://acme.example/contact"}, {"label": "FAQ", "url": "/faq/"}],
+        footer_links=[
+            {"label": "Contact", "url": "https://acme.example/contact"},
+            {"label": "FAQ", "url": "/faq/"},
+        ],
         custom_css="h1 { letter-spacing: .05em }",
         email_sender_name="Acme Live Tickets",
         email_reply_to="Help@Acme.example",
@@ -67,7 +70,11 @@ def test_the_cached_theme_is_forgotten_after_commit(django_capture_on_commit_cal
     [
         ({"text_color": "#999999"}, BrandingErrorCode.LOW_CONTRAST, "text_color"),
         ({"primary_color": "#fffaf0"}, BrandingErrorCode.LOW_CONTRAST, "primary_color"),
-        ({"background_color": "#000000", "text_color": "#111111"}, BrandingErrorCode.LOW_CONTRAST, "text_color"),
+        (
+            {"background_color": "#000000", "text_color": "#111111"},
+            BrandingErrorCode.LOW_CONTRAST,
+            "text_color",
+        ),
         ({"primary_color": "blue"}, BrandingErrorCode.INVALID_THEME, "primary_color"),
         ({"display_name": "  "}, BrandingErrorCode.INVALID_THEME, "display_name"),
         ({"font": "comic-sans"}, BrandingErrorCode.INVALID_THEME, "font"),
@@ -117,7 +124,9 @@ def test_a_logo_is_stored_under_the_shops_folder_named_by_its_real_format() -> N
             "The logo is not an image we can use; upload a GIF, JPEG, PNG, WEBP file.",
         ),
         (
-            ContentFile(b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', name="l.svg"),
+            ContentFile(
+                b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', name="l.svg"
+            ),
             "logo",
             BrandingErrorCode.INVALID_IMAGE,
             "not an image we can use",
