@@ -16,7 +16,9 @@ from django.core.files import File
 from django.core.validators import URLValidator, validate_email
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image, UnidentifiedImageError
 
 from accounts.models import User
@@ -41,16 +43,16 @@ MAX_LEGAL_PAGE_LENGTH = 50_000
 
 @dataclass(frozen=True)
 class ImageRule:
-    label: str
+    label: str | Promise
     max_bytes: int
     max_side: int
     formats: Mapping[str, str]  # Pillow format → file extension
 
 
 RASTER_FORMATS = {"PNG": ".png", "JPEG": ".jpg", "GIF": ".gif", "WEBP": ".webp"}
-LOGO_RULE = ImageRule(label="logo", max_bytes=1_000_000, max_side=2_000, formats=RASTER_FORMATS)
+LOGO_RULE = ImageRule(label=gettext_lazy("logo"), max_bytes=1_000_000, max_side=2_000, formats=RASTER_FORMATS)
 FAVICON_RULE = ImageRule(
-    label="favicon", max_bytes=100_000, max_side=512, formats={**RASTER_FORMATS, "ICO": ".ico"}
+    label=gettext_lazy("favicon"), max_bytes=100_000, max_side=512, formats={**RASTER_FORMATS, "ICO": ".ico"}
 )
 
 

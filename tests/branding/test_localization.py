@@ -1,0 +1,205 @@
+"""Locale negotiation, translated UI, CLDR formats, event time zones, right-to-left and translated content."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.test import Client
+from django.utils import translation
+from django_tenants.utils import tenant_context
+
+from branding.services import translate_content
+from core.money import Money
+from tenants.models import Tenant
+from tests.ticketing.factories import make_ticket_type
+from ticketing.catalog.models import Event, TicketType
+from ticketing.catalog.services import create_event, publish_event
+from ticketing.inventory.services import Selection
+from ticketing.orders.models import Order
+from ticketing.orders.services import Buyer, buy_tickets
+from ticketing.orders.tasks import send_order_confirmation
+
+CHRISTMAS_EVENING = datetime(2026, 12, 25, 18, 30, tzinfo=UTC)  # 19:30 in Berlin, 03:30 next day in Tokyo
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _catalogs_are_compiled() -> None:
+    for po_file in Path(settings.LOCALE_PATHS[0]).glob("*/LC_MESSAGES/django.po"):
+        mo_file = po_file.with_suffix(".mo")
+        assert mo_file.exists() and mo_file.stat().st_mtime >= po_file.stat().st_mtime, (
+            f"{mo_file} is missing or older than its catalog: run `make install`"
+        )
+
+
+def sommerfest(tenant: Tenant) -> tuple[Event, TicketType]:
+    """A Berlin event of Bravo's, written in German (the shop's default language)."""
+    with tenant_context(tenant):
+        event = create_event(
+            actor=None,
+            capacity=100,
+            name="Sommerfest am See",
+            slug="sommerfest",
+            description="Musik und Tanz bis Mitternacht.",
+            starts_at=CHRISTMAS_EVENING,
+            ends_at=CHRISTMAS_EVENING.replace(hour=23),
+            timezone="Europe/Berlin",
+        )
+        ticket_type = make_ticket_type(event, name="Stehplatz", price_minor=123450)
+        event = publish_event(actor=None, event=event)
+    return event, ticket_type
+
+
+def page(client: Client, path: str, accept_language: str = "") -> str:
+    response = client.get(path, headers={"Accept-Language": accept_language} if accept_language else None)
+    assert response.status_code == 200, response.status_code
+    return response.content.decode()
+
+
+def test_a_german_shop_speaks_german_to_a_buyer_without_a_preference(bravo_client: Client) -> None:
+    html = page(bravo_client, "/")
+    assert '<html lang="de" dir="ltr">' in html
+    assert "Kommende Veranstaltungen" in html
+    assert bravo_client.get("/").headers["Content-Language"] == "de"
+
+
+@pytest.mark.parametrize(
+    ("accept_language", "expected_lang", "heading"),
+    [
+        ("fr-CH, fr;q=0.9, en;q=0.8", "fr", "Événements à venir"),
+        ("ja", "ja", "今後のイベント"),
+        ("es-MX,es;q=0.9", "es", "Próximos eventos"),
+        ("en-US,en;q=0.9", "en", "Upcoming events"),
+        ("pt-BR, pt;q=0.9", "de", "Kommende Veranstaltungen"),  # unsupported: the shop's default
+        ("*", "de", "Kommende Veranstaltungen"),
+    ],
+)
+def test_the_browsers_languages_come_before_the_shops_default(
+    bravo_client: Client, accept_language: str, expected_lang: str, heading: str
+) -> None:
+    html = page(bravo_client, "/", accept_language=accept_language)
+    assert f'<html lang="{expected_lang}"' in html
+    assert heading in html
+
+
+def test_the_buyers_own_choice_beats_the_browser_and_sticks(bravo_client: Client) -> None:
+    chosen = bravo_client.post("/i18n/setlang/", {"language": "ja", "next": "/my-tickets/"})
+    assert chosen.status_code == 302 and chosen["Location"] == "/my-tickets/"
+    html = page(bravo_client, "/my-tickets/", accept_language="de-DE,de;q=0.9")
+    assert '<html lang="ja"' in html and "マイチケット" in html
+
+
+def test_an_english_shop_answers_a_german_browser_in_german(acme_client: Client) -> None:
+    assert "Kommende Veranstaltungen" in page(acme_client, "/", accept_language="de-AT,de;q=0.9,en;q=0.5")
+    assert "Upcoming events" in page(acme_client, "/")
+
+
+def test_a_german_buyer_sees_german_ui_formats_time_zone_and_event_text(
+    bravo: Tenant, bravo_client: Client
+) -> None:
+    event, ticket_type = sommerfest(bravo)
+    with tenant_context(bravo):
+        translate_content(
+            actor=None,
+            target=event,
+            language="en",
+            texts={"name": "Summer party by the lake", "description": "Music and dancing until midnight."},
+        )
+        translate_content(actor=None, target=ticket_type, language="en", texts={"name": "Standing"})
+
+    german = page(bravo_client, "/events/sommerfest/")
+    assert "<h1>Sommerfest am See</h1>" in german
+    assert "Musik und Tanz bis Mitternacht." in german
+    assert "25. Dezember 2026, 19:30" in german  # Berlin time, CLDR's German long date
+    assert "Stehplatz</strong> · 1.234,50\xa0€" in german
+    assert "Reservieren und weiter" in german
+    assert "Bis zu 10 pro Bestellung." in german
+
+    english = page(bravo_client, "/events/sommerfest/", accept_language="en")
+    assert "<h1>Summer party by the lake</h1>" in english
+    assert "Music and dancing until midnight." in english
+    assert "December 25, 2026, 7:30\u202fPM" in english
+    assert "Standing</strong> · €1,234.50" in english
+
+    # No French translation: French UI and formats, the event in the shop's default language.
+    french = page(bravo_client, "/events/sommerfest/", accept_language="fr")
+    assert "<h1>Sommerfest am See</h1>" in french
+    assert "25 décembre 2026, 19:30" in french
+    assert "1\u202f234,50\xa0€" in french
+    assert "Réserver et continuer" in french
+
+    japanese = page(bravo_client, "/events/sommerfest/", accept_language="ja")
+    assert "2026年12月25日 19:30" in japanese
+    assert "€1,234.50" in japanese
+    assert "予約して次へ" in japanese
+
+
+def test_bad_input_messages_are_in_the_buyers_language(bravo: Tenant, bravo_client: Client) -> None:
+    _event, ticket_type = sommerfest(bravo)
+    refused = bravo_client.post("/events/sommerfest/reserve/", {f"ticket_{ticket_type.pk}": "0"})
+    assert refused.status_code == 400
+    assert "Wählen Sie mindestens ein Ticket." in refused.content.decode()
+    too_many = bravo_client.post(
+        "/events/sommerfest/reserve/", {f"ticket_{ticket_type.pk}": "11"}, HTTP_ACCEPT_LANGUAGE="ja"
+    )
+    assert "「Stehplatz」は 1 回の注文で 10 枚までです。" in too_many.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "money", "expected"),
+    [
+        ("de", Money(123450, "EUR"), "1.234,50\xa0€"),
+        ("en", Money(123450, "EUR"), "€1,234.50"),
+        ("fr", Money(123450, "EUR"), "1\u202f234,50\xa0€"),
+        ("es", Money(123450, "EUR"), "1.234,50\xa0€"),
+        # CLDR's Japanese symbol for the yen is the full-width ￥ (U+FFE5), shown by Japanese shops.
+        ("ja", Money(1235, "JPY"), "￥1,235"),
+        ("en", Money(1235, "JPY"), "¥1,235"),
+        ("de", Money(1235, "JPY"), "1.235\xa0¥"),
+        ("ar", Money(123450, "USD"), "\u200f1,234.50\xa0US$"),
+    ],
+)
+def test_money_follows_the_active_language(language: str, money: Money, expected: str) -> None:
+    with translation.override(language):
+        assert str(money) == expected
+
+
+def test_arabic_is_laid_out_right_to_left(bravo_client: Client) -> None:
+    html = page(bravo_client, "/", accept_language="ar")
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "الفعاليات القادمة" in html
+    # The layout uses logical properties only, so it mirrors by itself under dir="rtl".
+    style = html.split("<style>", 1)[1].split("</style>", 1)[0]
+    for physical in (
+        "margin-left",
+        "margin-right",
+        "padding-left",
+        "padding-right",
+        "text-align: left",
+        "float",
+    ):
+        assert physical not in style
+
+
+def test_the_confirmation_email_is_in_the_buyers_language_and_the_shops_name(bravo: Tenant) -> None:
+    event, ticket_type = sommerfest(bravo)
+    with tenant_context(bravo):
+        with translation.override("de"):
+            order = buy_tickets(
+                event=event,
+                selection=Selection(tickets={ticket_type.pk: 2}, addons={}),
+                buyer=Buyer(name="Lena Schmidt", email="lena@example.de"),
+            )
+        assert Order.objects.get(pk=order.pk).language == "de"
+        send_order_confirmation(order_id=order.pk)
+    message = mail.outbox[-1]
+    assert message.subject == f"Ihre Bestellung {order.code}: Sommerfest am See"
+    assert message.from_email == "Bravo Tickets <tickets@platform.localhost>"
+    assert "Hallo Lena Schmidt," in message.body
+    assert "2 × Stehplatz" in message.body
+    assert "Summe: 2.469,00\xa0€" in message.body
+    assert "Zahlung: Später zahlen (Überweisung oder an der Abendkasse), fällig bis" in message.body
+    assert "Ticketverkauf mit Ticket platform" in message.body  # no plan removes the platform notice
