@@ -293,6 +293,8 @@ def update_theme(
             + [field for field, upload in images.items() if upload is not None or removals[field]]
         )
         record(action="theme.updated", target=theme, actor=actor, fields=changed)
+        # Now, and again after commit: a request in between may cache the old row again.
+        forget_theme()
         after_commit(forget_theme)
         for name in replaced:
             after_commit(theme.logo.storage.delete, name)
