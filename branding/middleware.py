@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import trans_real
 
 
@@ -40,3 +41,8 @@ class ShopLocaleMiddleware(LocaleMiddleware):
     def process_request(self, request: HttpRequest) -> None:
         translation.activate(negotiated_language(request))
         request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        # The language cookie changes the page as much as Accept-Language does.
+        patch_vary_headers(response, ("Cookie",))
+        return super().process_response(request, response)

@@ -6,12 +6,9 @@ know them, so code asks here instead of repeating type-ignores.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.db import connection
 
-if TYPE_CHECKING:
-    from tenants.models import Tenant
+from tenants.models import Tenant
 
 
 def current_schema_name() -> str:
@@ -23,5 +20,12 @@ def activate_public_schema() -> None:
 
 
 def current_tenant() -> Tenant:
-    """The tenant whose schema the connection is on (set by the middleware, tenant_context, tasks)."""
-    return connection.tenant  # type: ignore[attr-defined]
+    """The tenant whose schema the connection is on (set by the middleware, tenant_context, tasks).
+
+    ``schema_context()`` leaves only a stand-in with the schema name on the connection; the
+    tenant row is read then, so callers always get its language, currency and plan.
+    """
+    tenant = connection.tenant  # type: ignore[attr-defined]
+    if isinstance(tenant, Tenant):
+        return tenant
+    return Tenant.objects.get(schema_name=current_schema_name())

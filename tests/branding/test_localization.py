@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django_tenants.utils import tenant_context
 
@@ -63,7 +65,9 @@ def test_a_german_shop_speaks_german_to_a_buyer_without_a_preference(bravo_clien
     html = page(bravo_client, "/")
     assert '<html lang="de" dir="ltr">' in html
     assert "Kommende Veranstaltungen" in html
-    assert bravo_client.get("/").headers["Content-Language"] == "de"
+    response = bravo_client.get("/")
+    assert response.headers["Content-Language"] == "de"
+    assert {"Accept-Language", "Cookie"} <= {value.strip() for value in response.headers["Vary"].split(",")}
 
 
 @pytest.mark.parametrize(
@@ -203,3 +207,23 @@ def test_the_confirmation_email_is_in_the_buyers_language_and_the_shops_name(bra
     assert "Summe: 2.469,00\xa0€" in message.body
     assert "Zahlung: Später zahlen (Überweisung oder an der Abendkasse), fällig bis" in message.body
     assert "Ticketverkauf mit Ticket platform" in message.body  # no plan removes the platform notice
+
+
+def test_the_event_list_reads_all_translations_in_one_query(bravo: Tenant, bravo_client: Client) -> None:
+    with tenant_context(bravo):
+        for number in range(3):
+            event = create_event(
+                actor=None,
+                capacity=10,
+                name=f"Konzert {number}",
+                slug=f"konzert-{number}",
+                starts_at=CHRISTMAS_EVENING,
+                ends_at=CHRISTMAS_EVENING.replace(hour=23),
+            )
+            make_ticket_type(event)
+            publish_event(actor=None, event=event)
+            translate_content(actor=None, target=event, language="en", texts={"name": f"Concert {number}"})
+    with CaptureQueriesContext(connection) as queries:
+        html = page(bravo_client, "/", accept_language="en")
+    assert all(f"Concert {number}" in html for number in range(3))
+    assert sum("branding_contenttranslation" in query["sql"] for query in queries.captured_queries) == 1

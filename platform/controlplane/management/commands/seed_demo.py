@@ -13,7 +13,8 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from accounts.models import User
-from branding.services import set_theme
+from branding.models import LegalPage
+from branding.services import set_legal_page, set_theme, translate_content
 from tenants.models import Tenant
 from tenants.services import ensure_platform_tenant, provision_tenant, public_url
 from ticketing.catalog.models import Event
@@ -31,6 +32,8 @@ class DemoReseller:
     owner: tuple[str, str]
     colors: dict[str, str]
     events: tuple[str, ...]
+    imprint: str
+    english_event_names: tuple[str, ...] = ()
 
 
 RESELLERS = [
@@ -43,6 +46,7 @@ RESELLERS = [
         owner=("owner@acme.example", "acme-demo-2026"),
         colors={"primary_color": "#1f4fd1", "accent_color": "#f2a900"},
         events=("Jazz under the Stars", "Indie Rock Night"),
+        imprint="Acme Live Inc.\n100 Demo Avenue, Springfield",
     ),
     DemoReseller(
         slug="bravo",
@@ -53,6 +57,8 @@ RESELLERS = [
         owner=("owner@bravo.example", "bravo-demo-2026"),
         colors={"primary_color": "#0b6e4f", "accent_color": "#e4572e"},
         events=("Sommerfest Berlin", "Klassik im Park"),
+        imprint="Bravo Tickets GmbH\nDemostraße 1, 10115 Berlin\nHandelsregister: HRB 000000 (Demo)",
+        english_event_names=("Summer Festival Berlin", "Classics in the Park"),
     ),
 ]
 
@@ -97,6 +103,12 @@ class Command(BaseCommand):
                             "ends_at": start + timedelta(days=14 * offset, hours=3),
                         },
                     )
+            with schema_context(slug):
+                if not LegalPage.objects.filter(kind=LegalPage.Kind.IMPRINT).exists():
+                    set_legal_page(actor=None, kind=LegalPage.Kind.IMPRINT, body=reseller.imprint)
+                for offset, english_name in enumerate(reseller.english_event_names, start=1):
+                    event = Event.objects.get(slug=f"event-{offset}")
+                    translate_content(actor=None, target=event, language="en", texts={"name": english_name})
             hostname = tenant.get_primary_domain().domain
             lines.append(
                 f"{tenant.name}: {public_url(hostname)}  back office {public_url(hostname, '/backoffice/')}  "
