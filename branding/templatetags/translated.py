@@ -25,6 +25,5 @@ def line_description(line: Any) -> str:
     item = getattr(line, "ticket_type", None) or getattr(line, "addon", None)
     if item is None or active_language() == shop_language():
         return str(line.description)
-    return (
-        translated_text(item, "name") if translated_text(item, "name") != item.name else str(line.description)
-    )
+    name = translated_text(item, "name")
+    return name if name != item.name else str(line.description)

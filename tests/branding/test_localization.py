@@ -227,3 +227,18 @@ def test_the_event_list_reads_all_translations_in_one_query(bravo: Tenant, bravo
         html = page(bravo_client, "/", accept_language="en")
     assert all(f"Concert {number}" in html for number in range(3))
     assert sum("branding_contenttranslation" in query["sql"] for query in queries.captured_queries) == 1
+
+
+def test_the_my_tickets_link_is_sent_in_the_buyers_language_from_the_shop(
+    bravo_client: Client, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = bravo_client.post("/my-tickets/", {"email": "lena@example.de"})
+    assert sent.status_code == 200 and "Sehen Sie in Ihr Postfach" in sent.content.decode()
+    message = mail.outbox[-1]
+    assert (message.subject, message.from_email, message.to) == (
+        "Ihre Tickets",
+        "Bravo Tickets <tickets@platform.localhost>",
+        ["lena@example.de"],
+    )
+    assert message.body.startswith("Öffnen Sie diesen Link, um Ihre Bestellungen und Tickets zu sehen")

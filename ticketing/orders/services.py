@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from branding.selectors import email_sender
 from core.side_effects import enqueue_after_commit
 from core.tasks import send_email
 from ticketing.audit.services import record
@@ -453,13 +454,17 @@ def send_my_tickets_link(*, email: str, link_base: str) -> None:
         validate_email(email)
     except ValidationError:
         raise OrderError(
-            OrderErrorCode.INVALID_BUYER, "Please enter a valid e-mail address.", field="email"
+            OrderErrorCode.INVALID_BUYER, _("Please enter a valid e-mail address."), field="email"
         ) from None
     url = f"{link_base}{magic_link_token(email)}/"
+    sender = email_sender()
     with transaction.atomic(durable=True):
         enqueue_after_commit(
             send_email,
             to=[email],
-            subject="Your tickets",
-            body=f"Open this link to see your orders and tickets (valid for 24 hours):\n\n{url}\n",
+            # In the language the buyer asked in, from the shop's name.
+            subject=_("Your tickets"),
+            body=_("Open this link to see your orders and tickets (valid for 24 hours):") + f"\n\n{url}\n",
+            from_email=sender.from_email,
+            reply_to=sender.reply_to,
         )
