@@ -17,6 +17,10 @@ $(STAMP): pyproject.toml
 	@# WeasyPrint needs Pango from the system; install it when the machine lacks it.
 	@$(PYTHON) -c "import ctypes.util, sys; sys.exit(not ctypes.util.find_library('pangoft2-1.0'))" || \
 		(apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null)
+	@# Ticket PDFs render about 3x faster with HarfBuzz's font subsetter (WeasyPrint falls back to fontTools).
+	@$(PYTHON) -c "import ctypes.util, sys; sys.exit(not ctypes.util.find_library('harfbuzz-subset'))" || \
+		(apt-get update -qq && apt-get install -y -qq libharfbuzz-subset0 >/dev/null) || \
+		echo "note: libharfbuzz-subset0 could not be installed; ticket PDFs render slower"
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
@@ -37,6 +41,7 @@ messages: install
 	$(PY) manage.py makemessages $(addprefix -l ,$(LANGUAGES_TO_TRANSLATE)) --no-obsolete \
 		--ignore=.venv --ignore=.data --ignore=build --ignore=tests --ignore=bench
 
+demo: export PLATFORM_PUBLIC_PORT = $(PORT)
 demo: install
 	$(PY) manage.py migrate_schemas --noinput -v 0
 	$(PY) manage.py seed_demo
@@ -61,3 +66,19 @@ bench: install
 
 stop:
 	$(PY) -m controlplane.embedded_postgres stop
+
+# migrate_schemas over many tenant schemas, batched executor against standard, in a
+# database of its own (bench/migrate_tenants.py; figures also in bench-results/).
+MIGRATION_BENCH_TENANTS ?= 200
+.PHONY: bench-migrations
+bench-migrations: install
+	$(PY) bench/migrate_tenants.py --tenants $(MIGRATION_BENCH_TENANTS)
+
+# Tenant scaling benchmark (prints a table, writes bench-results/tenants-*.json):
+# provisioning from the pool and with migrate, storefront under wrk with 1 vs N tenants,
+# gunicorn sync vs uvicorn. BENCH_ARGS=--quick runs 20 tenants in about a minute.
+BENCH_ARGS ?=
+bench-tenants: install
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+	$(PY) bench/bench_tenants.py $(BENCH_ARGS)
+	$(MAKE) bench-migrations

@@ -11,9 +11,10 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 
 from tenants.models import Tenant
+from tenants.schema_migrations import migrate_schemas_in_batches
 
 POOL_PREFIX = "pool_"
 _TOP_UP_LOCK = 0x7E0A_0001  # advisory lock: one top-up at a time across workers
@@ -40,13 +41,35 @@ def rename_schema(old: str, new: str) -> None:
 
 
 def create_pooled_schemas(count: int) -> list[Tenant]:
-    """Create and migrate ``count`` spare schemas."""
-    created = []
-    for _ in range(count):
-        tenant = Tenant(schema_name=f"{POOL_PREFIX}{secrets.token_hex(6)}", status=Tenant.Status.POOLED)
-        tenant.save(verbosity=0)  # creates the schema and migrates it
-        created.append(tenant)
-    return created
+    """Create ``count`` spare schemas, migrated together as one batch."""
+    names = [f"{POOL_PREFIX}{secrets.token_hex(6)}" for _ in range(count)]
+    if not names:
+        return []
+    # Tenant.save() would create and migrate one schema at a time (about 0.3 s each).
+    # Instead: create the bare schemas, migrate them as one group, and only then write
+    # their rows. Until a schema has its POOLED row nobody can claim it, so a claim
+    # never finds a schema that is still being migrated.
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            for name in names:
+                cursor.execute(f'CREATE SCHEMA "{name}"')
+        migrate_schemas_in_batches(schema_names=names, verbosity=0)
+        with transaction.atomic():
+            return Tenant.objects.bulk_create(
+                [Tenant(schema_name=name, status=Tenant.Status.POOLED) for name in names]
+            )
+    except BaseException:
+        # Inside a transaction that is already doomed, its rollback removes the schemas.
+        if not connection.needs_rollback:
+            _drop_schemas(names)
+        raise
+
+
+def _drop_schemas(names: list[str]) -> None:
+    """Remove the schemas of a batch that failed; none of them has a tenant row yet."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        for name in names:
+            cursor.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
 
 
 def top_up(target: int | None = None) -> int:

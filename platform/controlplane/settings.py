@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -37,6 +38,8 @@ def database_from_url(url: str) -> dict[str, str]:
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "insecure-local-development-key-change-me-in-production")
+# Former secrets still accepted after a rotation (ticket signing keys are sealed under SECRET_KEY).
+SECRET_KEY_FALLBACKS = [key for key in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if key]
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "*").split(",")
 
 # The platform's own host (the control plane) and the base domain under which every
@@ -72,6 +75,7 @@ TENANT_APPS = [
     "ticketing.catalog",
     "ticketing.inventory",
     "ticketing.orders",
+    "ticketing.tickets",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -80,6 +84,10 @@ TENANT_DOMAIN_MODEL = "tenants.Domain"
 PUBLIC_SCHEMA_URLCONF = "controlplane.urls_public"
 ROOT_URLCONF = "controlplane.urls_tenant"
 TENANT_LIMIT_SET_CALLS = True
+# migrate_schemas plans once per group of schemas at the same state and applies in
+# batches (tenants/schema_migrations.py); "standard" is django-tenants' one-by-one.
+TENANT_MIGRATION_EXECUTOR = os.environ.get("TENANT_MIGRATION_EXECUTOR", "batched")
+GET_EXECUTOR_FUNCTION = "tenants.migration_executor.executor_class"
 # Spare, fully migrated schemas kept ready so provisioning is a rename, not a migrate.
 TENANT_POOL_SIZE = int(os.environ.get("TENANT_POOL_SIZE", "3"))
 # Where closing a reseller leaves the dump of its schema.
@@ -144,6 +152,7 @@ DATABASES = {
 }
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 
+CACHES: dict[str, dict[str, Any]]
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -164,6 +173,8 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "KEY_FUNCTION": "django_tenants.cache.make_key",
+            # Django's default of 300 entries would evict routes and themes past 300 resellers.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
@@ -203,6 +214,9 @@ LOGIN_REDIRECT_URL = "/"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 7  # invitation links stay valid for a week
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Behind the reverse proxy (deploy/Caddyfile), which sets X-Forwarded-Proto.
+if env_bool("BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -277,7 +291,11 @@ LOGGING = {
 CACHES["routing"] = (
     {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "routing"}
     if REDIS_URL
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "routing"}
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "routing",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
 )
 TENANT_ROUTING_CACHE_SECONDS = int(
     os.environ.get("TENANT_ROUTING_CACHE_SECONDS", "300" if REDIS_URL else "15")

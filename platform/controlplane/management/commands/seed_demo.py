@@ -8,16 +8,16 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.db import transaction
 from django.utils import timezone
-from django_tenants.utils import schema_context
+from django_tenants.utils import tenant_context
 
 from accounts.models import User
 from branding.models import LegalPage
 from branding.services import set_legal_page, set_theme, translate_content
 from tenants.models import Tenant
 from tenants.services import ensure_platform_tenant, provision_tenant, public_url
-from ticketing.catalog.models import Event
+from ticketing.catalog import services as catalog
+from ticketing.catalog.models import Event, TicketType
 
 PLATFORM_ADMIN = ("admin@platform.localhost", "demo-admin-2026")
 
@@ -32,6 +32,10 @@ class DemoReseller:
     owner: tuple[str, str]
     colors: dict[str, str]
     events: tuple[str, ...]
+    venue: str
+    city: str
+    timezone: str
+    price_minor: int
     imprint: str
     english_event_names: tuple[str, ...] = ()
 
@@ -46,6 +50,10 @@ RESELLERS = [
         owner=("owner@acme.example", "acme-demo-2026"),
         colors={"primary_color": "#1f4fd1", "accent_color": "#f2a900"},
         events=("Jazz under the Stars", "Indie Rock Night"),
+        venue="Harbor Hall",
+        city="Boston",
+        timezone="America/New_York",
+        price_minor=4500,
         imprint="Acme Live Inc.\n100 Demo Avenue, Springfield",
     ),
     DemoReseller(
@@ -57,6 +65,10 @@ RESELLERS = [
         owner=("owner@bravo.example", "bravo-demo-2026"),
         colors={"primary_color": "#0b6e4f", "accent_color": "#e4572e"},
         events=("Sommerfest Berlin", "Klassik im Park"),
+        venue="Parkbühne",
+        city="Berlin",
+        timezone="Europe/Berlin",
+        price_minor=3900,
         imprint="Bravo Tickets GmbH\nDemostraße 1, 10115 Berlin\nHandelsregister: HRB 000000 (Demo)",
         english_event_names=("Summer Festival Berlin", "Classics in the Park"),
     ),
@@ -67,7 +79,8 @@ class Command(BaseCommand):
     help = "Create (or keep) the demo platform admin and the Acme and Bravo resellers."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        ensure_platform_tenant(hostnames=[settings.PLATFORM_HOST])
+        # 127.0.0.1 too, so the console answers on the bare address the server listens on.
+        ensure_platform_tenant(hostnames=[settings.PLATFORM_HOST, "127.0.0.1"])
         if not User.objects.filter(email=PLATFORM_ADMIN[0]).exists():
             User.objects.create_superuser(*PLATFORM_ADMIN)
         lines = [
@@ -86,32 +99,62 @@ class Command(BaseCommand):
                     country=reseller.country,
                 )
             tenant = Tenant.objects.get(schema_name=slug)
-            with schema_context(slug), transaction.atomic():
+            with tenant_context(tenant):
                 owner = User.objects.get(email=reseller.owner[0])
                 if not owner.has_usable_password():
                     owner.set_password(reseller.owner[1])
                     owner.save(update_fields=["password"])
                 set_theme(display_name=reseller.name, **reseller.colors)
-                start = timezone.now().replace(hour=19, minute=0, second=0, microsecond=0)
-                for offset, event_name in enumerate(reseller.events, start=1):
-                    Event.objects.get_or_create(
-                        slug=f"event-{offset}",
-                        defaults={
-                            "name": event_name,
-                            "status": Event.Status.PUBLISHED,
-                            "starts_at": start + timedelta(days=14 * offset),
-                            "ends_at": start + timedelta(days=14 * offset, hours=3),
-                        },
-                    )
-            with schema_context(slug):
+                if not Event.objects.exists():
+                    self._seed_catalog(reseller, owner)
                 if not LegalPage.objects.filter(kind=LegalPage.Kind.IMPRINT).exists():
-                    set_legal_page(actor=None, kind=LegalPage.Kind.IMPRINT, body=reseller.imprint)
+                    set_legal_page(actor=owner, kind=LegalPage.Kind.IMPRINT, body=reseller.imprint)
                 for offset, english_name in enumerate(reseller.english_event_names, start=1):
                     event = Event.objects.get(slug=f"event-{offset}")
-                    translate_content(actor=None, target=event, language="en", texts={"name": english_name})
+                    translate_content(actor=owner, target=event, language="en", texts={"name": english_name})
             hostname = tenant.get_primary_domain().domain
             lines.append(
                 f"{tenant.name}: {public_url(hostname)}  back office {public_url(hostname, '/backoffice/')}  "
                 f"login {reseller.owner[0]} / {reseller.owner[1]}"
             )
         self.stdout.write("\n".join(lines))
+
+    def _seed_catalog(self, reseller: DemoReseller, owner: User) -> None:
+        venue = catalog.create_venue(
+            actor=owner,
+            name=reseller.venue,
+            city=reseller.city,
+            country=reseller.country,
+            timezone=reseller.timezone,
+        )
+        start = timezone.now().replace(hour=19, minute=0, second=0, microsecond=0)
+        for offset, event_name in enumerate(reseller.events, start=1):
+            starts_at = start + timedelta(days=14 * offset)
+            event = catalog.create_event(
+                actor=owner,
+                capacity=500,
+                name=event_name,
+                slug=f"event-{offset}",
+                description=f"{event_name} at {reseller.venue}.",
+                starts_at=starts_at,
+                ends_at=starts_at + timedelta(hours=3),
+                timezone=reseller.timezone,
+                venue=venue,
+            )
+            catalog.create_ticket_type(
+                actor=owner,
+                event=event,
+                quantity=400,
+                name="General admission",
+                price_minor=reseller.price_minor,
+            )
+            catalog.create_ticket_type(
+                actor=owner,
+                event=event,
+                quantity=100,
+                name="VIP",
+                kind=TicketType.Kind.VIP,
+                price_minor=reseller.price_minor * 3,
+                max_per_order=4,
+            )
+            catalog.publish_event(actor=owner, event=event)
