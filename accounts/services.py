@@ -1,4 +1,4 @@
-"""Account use cases: staff invitations."""
+"""Account use cases: staff invitations, and taking staff accounts out of use."""
 
 from __future__ import annotations
 
@@ -16,6 +16,24 @@ def create_invited_staff(*, email: str, full_name: str = "", is_superuser: bool 
     return User.objects.create_user(
         email, None, full_name=full_name, is_staff=True, is_superuser=is_superuser
     )
+
+
+def reinvite_staff(*, user: User, full_name: str = "") -> User:
+    """Make an existing account an invited staff account again: active, staff, no password until accepted."""
+    user.full_name = full_name
+    user.is_active = True
+    user.is_staff = True
+    user.set_unusable_password()  # also voids any earlier invitation link
+    user.save(update_fields=["full_name", "is_active", "is_staff", "password"])
+    return user
+
+
+def deactivate_staff(*, user: User) -> User:
+    """Stop a staff account from signing in; its open sessions end at their next request."""
+    user.is_active = False
+    user.set_unusable_password()
+    user.save(update_fields=["is_active", "password"])
+    return user
 
 
 def invitation_path(user: User) -> str:

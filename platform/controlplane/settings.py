@@ -76,6 +76,9 @@ TENANT_APPS = [
     "ticketing.inventory",
     "ticketing.orders",
     "ticketing.tickets",
+    "ticketing.team",
+    "ticketing.discounts",
+    "ticketing.backoffice",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

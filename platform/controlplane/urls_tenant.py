@@ -1,11 +1,11 @@
-"""URLs on a reseller's host: storefront, staff accounts."""
+"""URLs on a reseller's host: storefront, staff accounts, back office."""
 
 from django.urls import include, path
 
 urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("backoffice/", include("branding.backoffice_urls")),
-    path("backoffice/", include("ticketing.backoffice_urls")),
+    path("backoffice/", include("ticketing.backoffice.urls")),
     path("i18n/", include("django.conf.urls.i18n")),  # the language switcher posts to i18n/setlang/
     path("", include("branding.urls")),
     path("", include("ticketing.orders.urls")),

@@ -8,8 +8,12 @@ from typing import Any
 
 from django.utils import timezone
 
+from accounts.models import User
 from ticketing.catalog.models import AddOn, Event, TicketType
 from ticketing.catalog.services import create_addon, create_event, create_ticket_type, publish_event
+from ticketing.discounts.models import Discount
+from ticketing.discounts.services import create_discount
+from ticketing.team.models import Membership
 
 _numbers = itertools.count(1)
 
@@ -60,3 +64,17 @@ def on_sale_event(
     ticket_type = make_ticket_type(event, quantity=quantity, price_minor=price_minor, **ticket_fields)
     event = publish_event(actor=None, event=event)
     return event, ticket_type
+
+
+def make_member(role: str, *, email: str = "", password: str = "") -> User:
+    """A signed-up team member (password set) in ``role``, as if invited and accepted."""
+    user = User.objects.create_user(
+        email or f"{role}-{next(_numbers)}@team.example", password or None, is_staff=True
+    )
+    Membership.objects.create(user=user, role=role)
+    return user
+
+
+def make_discount(*, kind: str, **fields: Any) -> Discount:
+    """A discount set up through the service, as staff would (the system acting: no actor)."""
+    return create_discount(actor=None, kind=kind, **fields)

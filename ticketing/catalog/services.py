@@ -14,6 +14,8 @@ from ticketing.audit.services import record
 from ticketing.catalog.errors import CatalogError, CatalogErrorCode
 from ticketing.catalog.models import AddOn, Event, EventSeries, TicketType, Venue
 from ticketing.inventory.services import open_stock, resize_stock
+from ticketing.team.access import require_permission
+from ticketing.team.roles import Permission
 
 _EVENT_FIELDS = {
     "name", "slug", "description", "starts_at", "ends_at", "timezone", "venue", "series",
@@ -71,6 +73,7 @@ def create_venue(
     timezone: str = "UTC",
 ) -> Venue:
     """Add a place where events happen."""
+    require_permission(actor, Permission.MANAGE_CATALOG)
     with transaction.atomic(durable=True):
         venue = Venue(name=name, address=address, city=city, country=country.upper(), timezone=timezone)
         _validated(venue)
@@ -92,6 +95,7 @@ def _new_event(*, capacity: int, **fields: Any) -> Event:
 
 def create_event(*, actor: User | None, capacity: int, **fields: Any) -> Event:
     """Create a draft event with its overall capacity (name, slug, starts_at, ends_at, ...)."""
+    require_permission(actor, Permission.MANAGE_CATALOG)
     with transaction.atomic(durable=True):
         event = _new_event(capacity=capacity, **fields)
         record(action="event.created", target=event, actor=actor, name=event.name, capacity=capacity)
@@ -100,6 +104,7 @@ def create_event(*, actor: User | None, capacity: int, **fields: Any) -> Event:
 
 def update_event(*, actor: User | None, event: Event, capacity: int | None = None, **changes: Any) -> Event:
     """Change an event's details or capacity (never below what is sold or held)."""
+    require_permission(actor, Permission.MANAGE_CATALOG)
     with transaction.atomic(durable=True):
         event = Event.objects.select_for_update(no_key=True).get(pk=event.pk)
         changed = _set_fields(event, _EVENT_FIELDS, changes)
@@ -117,6 +122,7 @@ def update_event(*, actor: User | None, event: Event, capacity: int | None = Non
 
 def publish_event(*, actor: User | None, event: Event) -> Event:
     """Put a draft event on sale."""
+    require_permission(actor, Permission.MANAGE_CATALOG)
     return _change_status(
         actor=actor, event=event, status=Event.Status.PUBLISHED, allowed_from={Event.Status.DRAFT}
     )
@@ -124,6 +130,7 @@ def publish_event(*, actor: User | None, event: Event) -> Event:
 
 def unpublish_event(*, actor: User | None, event: Event) -> Event:
     """Take a published event off the storefront (back to draft); sold tickets stay valid."""
+    require_permission(actor, Permission.MANAGE_CATALOG)
     return _change_status(
         actor=actor, event=event, status=Event.Status.DRAFT, allowed_from={Event.Status.PUBLISHED}
     )
@@ -131,19 +138,42 @@ def unpublish_event(*, actor: User | None, event: Event) -> Event:
 
 def _change_status(*, actor: User | None, event: Event, status: str, allowed_from: set[str]) -> Event:
     with transaction.atomic(durable=True):
-        event = Event.objects.select_for_update(no_key=True).get(pk=event.pk)
-        if event.status not in allowed_from:
-            raise CatalogError(
-                CatalogErrorCode.STATUS_CONFLICT,
-                f"A {event.get_status_display().lower()} event cannot do that.",
-            )
-        if status == Event.Status.PUBLISHED and not event.ticket_types.exists():
-            raise CatalogError(CatalogErrorCode.INVALID, "Add at least one ticket type before publishing.")
-        previous = event.status
-        event.status = status
-        event.save(update_fields=["status"])
-        record(action=f"event.{status}", target=event, actor=actor, previous=previous)
+        return _set_status(actor=actor, event=event, status=status, allowed_from=allowed_from)
+
+
+def _set_status(
+    *, actor: User | None, event: Event, status: str, allowed_from: set[str], **audit: Any
+) -> Event:
+    event = Event.objects.select_for_update(no_key=True).get(pk=event.pk)
+    if event.status not in allowed_from:
+        raise CatalogError(
+            CatalogErrorCode.STATUS_CONFLICT,
+            f"A {event.get_status_display().lower()} event cannot do that.",
+        )
+    if status == Event.Status.PUBLISHED and not event.ticket_types.exists():
+        raise CatalogError(CatalogErrorCode.INVALID, "Add at least one ticket type before publishing.")
+    previous = event.status
+    event.status = status
+    event.save(update_fields=["status"])
+    record(action=f"event.{status}", target=event, actor=actor, previous=previous, **audit)
     return event
+
+
+def mark_event_cancelled(*, actor: User | None, event: Event, reason: str = "") -> Event:
+    """Call an event off for good: nothing more is sold. Runs inside the caller's transaction.
+
+    The orders service that calls it (ticketing.orders.services.cancel_event) settles the
+    event's orders; the catalog does not know about orders.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("mark_event_cancelled runs inside the caller's transaction.")
+    return _set_status(
+        actor=actor,
+        event=event,
+        status=Event.Status.CANCELLED,
+        allowed_from={Event.Status.DRAFT, Event.Status.PUBLISHED},
+        reason=reason,
+    )
 
 
 def create_series(
@@ -157,6 +187,7 @@ def create_series(
     description: str = "",
 ) -> EventSeries:
     """Repeat an event ``count`` times, ``every`` apart, each date with copies of its tickets and add-ons."""
+    require_permission(actor, Permission.MANAGE_CATALOG)
     if not 1 <= count <= 366:
         raise CatalogError(CatalogErrorCode.INVALID, "A series has between 1 and 366 dates.", field="count")
     if every <= timedelta(0):
@@ -233,6 +264,7 @@ def create_ticket_type(
     *, actor: User | None, event: Event, quantity: int, currency: str = "", **fields: Any
 ) -> TicketType:
     """Add a ticket type (name, price_minor, sale window, min/max per order, visibility) to an event."""
+    require_permission(actor, Permission.MANAGE_CATALOG)
     currency = _check_currency(currency)
     with transaction.atomic(durable=True):
         ticket_type = _new_ticket_type(event=event, quantity=quantity, currency=currency, **fields)
@@ -251,6 +283,7 @@ def update_ticket_type(
     *, actor: User | None, ticket_type: TicketType, quantity: int | None = None, **changes: Any
 ) -> TicketType:
     """Change a ticket type; its quantity never goes below what is sold or held."""
+    require_permission(actor, Permission.MANAGE_CATALOG)
     with transaction.atomic(durable=True):
         ticket_type = TicketType.objects.select_for_update(no_key=True).get(pk=ticket_type.pk)
         changed = _set_fields(ticket_type, _TICKET_TYPE_FIELDS, changes)
@@ -277,8 +310,25 @@ def create_addon(
     *, actor: User | None, event: Event, quantity: int, currency: str = "", **fields: Any
 ) -> AddOn:
     """Offer an extra (parking, merchandise) alongside an event's tickets."""
+    require_permission(actor, Permission.MANAGE_CATALOG)
     currency = _check_currency(currency)
     with transaction.atomic(durable=True):
         addon = _new_addon(event=event, quantity=quantity, currency=currency, **fields)
         record(action="addon.created", target=addon, actor=actor, event=event.pk, quantity=quantity)
+    return addon
+
+
+def update_addon(*, actor: User | None, addon: AddOn, quantity: int | None = None, **changes: Any) -> AddOn:
+    """Change an add-on; its quantity never goes below what is sold or held."""
+    require_permission(actor, Permission.MANAGE_CATALOG)
+    with transaction.atomic(durable=True):
+        addon = AddOn.objects.select_for_update(no_key=True).get(pk=addon.pk)
+        changed = _set_fields(addon, _ADDON_FIELDS, changes)
+        if quantity is not None and quantity != addon.quantity:
+            resize_stock(stock=addon.stock, capacity=quantity, label=f"“{addon.name}”")
+            addon.quantity = quantity
+            changed.append("quantity")
+        _validated(addon)
+        addon.save()
+        record(action="addon.updated", target=addon, actor=actor, fields=sorted(changed))
     return addon

@@ -39,7 +39,12 @@ class OutOfStock(Exception):
 
 
 @contextmanager
-def _bounded_wait() -> Iterator[None]:
+def bounded_wait() -> Iterator[None]:
+    """Run guarded UPDATEs under the lock timeout; a timeout or deadlock becomes "busy, try again".
+
+    Other counters with the same shape (promo code uses) run under it too, so a buyer
+    never waits on any row lock longer than INVENTORY_LOCK_TIMEOUT.
+    """
     if not connection.in_atomic_block:
         raise RuntimeError("Inventory counters change only inside the caller's transaction.")
     with connection.cursor() as cursor:
@@ -61,7 +66,7 @@ def _bounded_wait() -> Iterator[None]:
 def take(quantities: Mapping[int, int], *, into: Literal["held", "sold"]) -> None:
     """Add quantities (by stock id) to ``held`` or ``sold`` where they fit; raises OutOfStock otherwise."""
     column = {"held": "held", "sold": "sold"}[into]
-    with _bounded_wait(), connection.cursor() as cursor:
+    with bounded_wait(), connection.cursor() as cursor:
         for stock_id in sorted(quantities):
             quantity = quantities[stock_id]
             cursor.execute(
@@ -86,7 +91,7 @@ def give_back(quantities: Mapping[int, int], *, from_: Literal["held", "sold"]) 
 
 def resize(stock_id: int, capacity: int) -> None:
     """Set a stock's capacity, never below what is already held and sold."""
-    with _bounded_wait(), connection.cursor() as cursor:
+    with bounded_wait(), connection.cursor() as cursor:
         cursor.execute(
             "UPDATE inventory_stock SET capacity = %s WHERE id = %s AND held + sold <= %s",
             [capacity, stock_id, capacity],
@@ -96,7 +101,7 @@ def resize(stock_id: int, capacity: int) -> None:
 
 
 def _move(quantities: Mapping[int, int], assignment: str, guard: str, uses: int) -> None:
-    with _bounded_wait(), connection.cursor() as cursor:
+    with bounded_wait(), connection.cursor() as cursor:
         for stock_id in sorted(quantities):
             quantity = quantities[stock_id]
             cursor.execute(

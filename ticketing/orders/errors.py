@@ -11,6 +11,7 @@ class OrderErrorCode(StrEnum):
     STATUS_CONFLICT = "status_conflict"
     NOTHING_TO_REFUND = "nothing_to_refund"
     INVALID_LINK = "invalid_link"
+    EVENT_CANCELLED = "event_cancelled"
 
 
 class OrderError(DomainError):

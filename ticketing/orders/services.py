@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core import signing
@@ -27,6 +28,9 @@ from core.side_effects import enqueue_after_commit
 from core.tasks import send_email
 from ticketing.audit.services import record
 from ticketing.catalog.models import Event
+from ticketing.catalog.services import mark_event_cancelled
+from ticketing.discounts.selectors import EventDiscounts, canonical_code, discounts_for
+from ticketing.discounts.services import give_back_code_use, use_code
 from ticketing.inventory import locking
 from ticketing.inventory.models import Hold
 from ticketing.inventory.selectors import EventOffer, event_offer
@@ -35,12 +39,15 @@ from ticketing.inventory.services import (
     Selection,
     check_selection,
     hold_stock_quantities,
+    reserve_tickets,
     take_stock,
 )
 from ticketing.orders.errors import OrderError, OrderErrorCode
 from ticketing.orders.models import Order, OrderLine, Refund, Ticket
 from ticketing.orders.pricing import Quote, quote
-from ticketing.orders.tasks import send_order_confirmation
+from ticketing.orders.tasks import send_order_confirmation, settle_cancelled_event
+from ticketing.team.access import require_permission
+from ticketing.team.roles import Permission
 
 # No I, O, 0 or 1: codes are read out over the phone and typed from paper.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -100,7 +107,6 @@ def _write_order(
     buyer: Buyer,
     payment_method: str,
     hold: Hold | None,
-    promo_code: str,
 ) -> Order:
     """Insert the order with its lines and tickets (the caller changes the counters after)."""
     now = timezone.now()
@@ -118,7 +124,7 @@ def _write_order(
         discount_minor=priced.discount_minor,
         total_minor=priced.total_minor,
         payment_method=Order.PaymentMethod.FREE if free else payment_method,
-        promo_code=promo_code,
+        promo_code=priced.promo_code,
         language=translation.get_language() or "",
         payment_due_at=None if free else now + timedelta(days=settings.PAY_LATER_DAYS),
         paid_at=now if free else None,
@@ -186,21 +192,20 @@ def buy_tickets(
     payment_method: str = Order.PaymentMethod.PAY_LATER,
     promo_code: str = "",
     expected_total_minor: int | None = None,
-    unlocked_ticket_type_ids: Collection[int] = (),
     offer: EventOffer | None = None,
+    discounts: EventDiscounts | None = None,
 ) -> Order:
-    """One-step checkout: check, price and sell a selection in a single transaction."""
+    """One-step checkout: check, price and sell a selection in a single transaction.
+
+    A caller may pass the ``offer`` and ``discounts`` it already read for its form (the
+    discounts read for the same ``promo_code``); prices and counts are still guarded here.
+    """
     buyer = clean_buyer(buyer)
+    if discounts is not None and discounts.code != canonical_code(promo_code):
+        raise ValueError("The discounts passed in were read for another promo code.")
     return _retrying_code_collisions(
         lambda: _buy(
-            event,
-            selection,
-            buyer,
-            payment_method,
-            promo_code,
-            expected_total_minor,
-            unlocked_ticket_type_ids,
-            offer,
+            event, selection, buyer, payment_method, promo_code, expected_total_minor, offer, discounts
         )
     )
 
@@ -212,27 +217,56 @@ def _buy(
     payment_method: str,
     promo_code: str,
     expected_total_minor: int | None,
-    unlocked_ticket_type_ids: Collection[int],
     offer: EventOffer | None,
+    discounts: EventDiscounts | None,
 ) -> Order:
+    now = timezone.now()
     with transaction.atomic(durable=True):
+        if discounts is None:
+            discounts = discounts_for(event, code=promo_code, now=now)
         checked = check_selection(
-            event=event, selection=selection, unlocked_ticket_type_ids=unlocked_ticket_type_ids, offer=offer
+            event=event,
+            selection=selection,
+            unlocked_ticket_type_ids=discounts.unlocked_ticket_type_ids(event_id=event.pk, now=now),
+            offer=offer,
+            now=now,
         )
-        priced = quote(checked, currency=_currency_of(checked))
+        priced = quote(checked, currency=_currency_of(checked), discounts=discounts, now=now)
         _check_expected_total(priced, expected_total_minor)
         order = _write_order(
-            event=event,
-            priced=priced,
-            buyer=buyer,
-            payment_method=payment_method,
-            hold=None,
-            promo_code=promo_code,
+            event=event, priced=priced, buyer=buyer, payment_method=payment_method, hold=None
         )
-        record(action="order.placed", target=order, total_minor=order.total_minor, code=order.code)
+        _record_placed(order, priced)
+        if priced.promo_code_id is not None:
+            use_code(discount_id=priced.promo_code_id, code=priced.promo_code)
         take_stock(checked, into="sold")  # last: its row locks last until the commit right after
         _after_order_placed(order)
     return order
+
+
+def _record_placed(order: Order, priced: Quote, **data: Any) -> None:
+    if priced.discount_minor:
+        data.update(discount_minor=priced.discount_minor, discounts=priced.discount_labels)
+    record(action="order.placed", target=order, total_minor=order.total_minor, code=order.code, **data)
+
+
+def start_checkout(*, event: Event, selection: Selection, promo_code: str = "") -> Hold:
+    """Reserve a buyer's selection for checkout, with their promo code checked against it first.
+
+    A code that is unknown, expired, used up or does not apply refuses the whole request
+    and reserves nothing; a good one unlocks its code-only tickets and rides on the hold.
+    """
+    now = timezone.now()
+    discounts = discounts_for(event, code=promo_code, now=now)
+    unlocked = discounts.unlocked_ticket_type_ids(event_id=event.pk, now=now)
+    if discounts.code:
+        checked = check_selection(
+            event=event, selection=selection, unlocked_ticket_type_ids=unlocked, now=now
+        )
+        quote(checked, currency=_currency_of(checked), discounts=discounts, now=now)  # refuses a bad code
+    return reserve_tickets(
+        event=event, selection=selection, unlocked_ticket_type_ids=unlocked, promo_code=discounts.code
+    )
 
 
 def place_order(
@@ -263,28 +297,28 @@ def _place(hold: Hold, buyer: Buyer, payment_method: str, expected_total_minor: 
             raise OrderError(
                 OrderErrorCode.HOLD_NOT_ACTIVE, _("This reservation was given up. Please choose again.")
             )
+        if hold.event.status == Event.Status.CANCELLED:
+            raise OrderError(
+                OrderErrorCode.EVENT_CANCELLED,
+                _("Sorry, “%(event)s” has been cancelled.") % {"event": hold.event},
+            )
         priced = quote_hold(hold)
         _check_expected_total(priced, expected_total_minor)
         order = _write_order(
-            event=hold.event,
-            priced=priced,
-            buyer=buyer,
-            payment_method=payment_method,
-            hold=hold,
-            promo_code=hold.promo_code,
+            event=hold.event, priced=priced, buyer=buyer, payment_method=payment_method, hold=hold
         )
         hold.status = Hold.Status.CONVERTED
         hold.save(update_fields=["status"])
-        record(
-            action="order.placed", target=order, total_minor=order.total_minor, code=order.code, hold=hold.pk
-        )
+        _record_placed(order, priced, hold=hold.pk)
+        if priced.promo_code_id is not None:
+            use_code(discount_id=priced.promo_code_id, code=priced.promo_code)
         locking.convert_held_to_sold(hold_stock_quantities([hold]))
         _after_order_placed(order)
     return order
 
 
 def quote_hold(hold: Hold) -> Quote:
-    """Today's price of what a hold reserves (the hold's promo code included)."""
+    """Today's price of what a hold reserves, its promo code included (raises if the code lapsed)."""
     lines = list(hold.lines.select_related("ticket_type", "addon"))
     offer = event_offer(hold.event, visibilities=("public", "hidden", "code_only"))
     tickets = [
@@ -292,11 +326,13 @@ def quote_hold(hold: Hold) -> Quote:
     ]
     addons = [(offer.addons[line.addon_id], line.quantity) for line in lines if line.addon_id]
     checked = CheckedSelection(offer=offer, tickets=tickets, addons=addons)
-    return quote(checked, currency=_currency_of(checked))
+    discounts = discounts_for(hold.event, code=hold.promo_code)
+    return quote(checked, currency=_currency_of(checked), discounts=discounts)
 
 
 def mark_order_paid(*, order: Order, actor: User | None) -> Order:
     """Record the payment of a pay-later order (received at the box office or by transfer)."""
+    require_permission(actor, Permission.SELL_BOX_OFFICE)
     with transaction.atomic(durable=True):
         order = Order.objects.select_for_update().get(pk=order.pk)
         if order.status == Order.Status.PAID:
@@ -343,6 +379,7 @@ def _return_units(
 
 def cancel_order(*, order: Order, actor: User | None, reason: str = "") -> Order:
     """Cancel an unpaid order; its tickets are voided and go back on sale."""
+    require_permission(actor, Permission.MANAGE_ORDERS)
     with transaction.atomic(durable=True):
         order = Order.objects.select_for_update(of=("self",)).select_related("event").get(pk=order.pk)
         if order.status == Order.Status.CANCELLED:
@@ -357,6 +394,7 @@ def cancel_order(*, order: Order, actor: User | None, reason: str = "") -> Order
         order.status = Order.Status.CANCELLED
         order.save(update_fields=["status"])
         record(action="order.cancelled", target=order, actor=actor, reason=reason)
+        give_back_code_use(code=order.promo_code)
         locking.give_back(quantities, from_="sold")
     return order
 
@@ -365,6 +403,7 @@ def refund_order(
     *, order: Order, actor: User | None, ticket_ids: Collection[int] | None = None, reason: str = ""
 ) -> Refund:
     """Refund a paid order in full (no ticket_ids) or some of its tickets; they go back on sale."""
+    require_permission(actor, Permission.MANAGE_ORDERS)
     with transaction.atomic(durable=True):
         order = Order.objects.select_for_update(of=("self",)).select_related("event").get(pk=order.pk)
         if order.status not in (Order.Status.PAID, Order.Status.PARTIALLY_REFUNDED):
@@ -409,6 +448,43 @@ def refund_order(
     return refund
 
 
+def cancel_event(*, actor: User | None, event: Event, reason: str = "") -> Event:
+    """The organizer calls an event off: sales stop at once, then every open order is settled.
+
+    Settling (unpaid orders cancelled, paid ones refunded in full, tickets voided) runs
+    after the commit, one order per transaction, so a big event never holds one huge lock.
+    """
+    require_permission(actor, Permission.MANAGE_CATALOG, Permission.MANAGE_ORDERS)
+    with transaction.atomic(durable=True):
+        event = mark_event_cancelled(actor=actor, event=event, reason=reason)
+        enqueue_after_commit(
+            settle_cancelled_event, event_id=event.pk, actor_id=actor.pk if actor else None, reason=reason
+        )
+    return event
+
+
+def settle_orders_of_cancelled_event(*, event: Event, actor: User | None, reason: str = "") -> int:
+    """Cancel each unpaid order and refund each paid one of a cancelled event; returns how many.
+
+    Safe to run again: it only touches orders that are still open.
+    """
+    if event.status != Event.Status.CANCELLED:
+        raise OrderError(OrderErrorCode.STATUS_CONFLICT, "Only a cancelled event's orders are settled.")
+    reason = reason or f"Event cancelled: {event}"
+    settled = 0
+    open_statuses = (Order.Status.PENDING_PAYMENT, Order.Status.PAID, Order.Status.PARTIALLY_REFUNDED)
+    for order in list(Order.objects.filter(event=event, status__in=open_statuses).order_by("pk")):
+        try:
+            if order.status == Order.Status.PENDING_PAYMENT:
+                cancel_order(order=order, actor=actor, reason=reason)
+            else:
+                refund_order(order=order, actor=actor, reason=reason)
+        except OrderError:
+            continue  # paid or settled meanwhile: a later run sees its new status
+        settled += 1
+    return settled
+
+
 def expire_unpaid_orders(*, now: datetime | None = None) -> int:
     """Pay-later orders past their due date lapse; their tickets go back on sale."""
     now = now or timezone.now()
@@ -429,6 +505,7 @@ def expire_unpaid_orders(*, now: datetime | None = None) -> int:
             order.status = Order.Status.EXPIRED
             order.save(update_fields=["status"])
             record(action="order.expired", target=order)
+            give_back_code_use(code=order.promo_code)
             locking.give_back(quantities, from_="sold")
         expired += 1
     return expired

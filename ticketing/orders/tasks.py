@@ -5,6 +5,8 @@ from __future__ import annotations
 from celery import shared_task
 from django_tenants.utils import tenant_context
 
+from accounts.models import User
+from ticketing.catalog.models import Event
 from ticketing.schedule import shops
 from ticketing.tickets.services import send_order_confirmation as send_confirmation_with_tickets
 
@@ -25,3 +27,13 @@ def expire_unpaid_orders_everywhere() -> int:
         with tenant_context(tenant):
             expired += expire_unpaid_orders()
     return expired
+
+
+@shared_task(name="orders.settle_cancelled_event")
+def settle_cancelled_event(*, event_id: int, actor_id: int | None, reason: str = "") -> int:
+    """Cancel or refund the open orders of an event the organizer called off (queued after commit)."""
+    from ticketing.orders.services import settle_orders_of_cancelled_event
+
+    event = Event.objects.get(pk=event_id)
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    return settle_orders_of_cancelled_event(event=event, actor=actor, reason=reason)

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from branding.selectors import translated_text
 from core.errors import DomainError
 from ticketing.catalog.models import Event
 from ticketing.catalog.selectors import storefront_event
+from ticketing.discounts.selectors import EventDiscounts, discounts_for
 from ticketing.inventory.models import Hold
-from ticketing.inventory.selectors import active_hold, event_offer
-from ticketing.inventory.services import reserve_tickets
+from ticketing.inventory.selectors import EventOffer, active_hold, event_offer
 from ticketing.orders.errors import OrderErrorCode
 from ticketing.orders.forms import BuyerForm, MyTicketsForm, OneStepCheckoutForm, SelectionForm
 from ticketing.orders.models import Order
@@ -24,6 +27,7 @@ from ticketing.orders.services import (
     place_order,
     quote_hold,
     send_my_tickets_link,
+    start_checkout,
 )
 
 
@@ -34,30 +38,93 @@ def _event_or_404(slug: str) -> Event:
     return event
 
 
+@dataclass(frozen=True)
+class CodeState:
+    """The discounts of the event page, and the promo code the buyer entered as the page shows it."""
+
+    discounts: EventDiscounts
+    unlocked: frozenset[int] = frozenset()
+    error: str = ""
+
+    @property
+    def code(self) -> str:
+        return self.discounts.code
+
+    @property
+    def applied(self) -> bool:
+        return bool(self.code) and not self.error
+
+
+def _code_state(event: Event, code: str) -> CodeState:
+    """Read the event's discounts and the code's (one query); a code that cannot be used unlocks nothing."""
+    discounts = discounts_for(event, code=code[:64])
+    try:
+        unlocked = discounts.unlocked_ticket_type_ids(event_id=event.pk)
+    except DomainError as error:
+        return CodeState(discounts=discounts, error=error.message)
+    return CodeState(discounts=discounts, unlocked=unlocked)
+
+
+def _described(code_state: CodeState, offer: EventOffer) -> list[tuple[str, str]]:
+    """The discounts a buyer may get here (automatic ones, and their code's), in words."""
+    names = {
+        pk: translated_text(ticket_offer.ticket_type, "name")
+        for pk, ticket_offer in offer.ticket_types.items()
+    }
+    rules = list(code_state.discounts.automatic)
+    if code_state.applied and code_state.discounts.promo is not None:
+        rules.insert(0, code_state.discounts.promo)
+    return [(rule.name, rule.describe(names)) for rule in rules]
+
+
 def event_page(
-    request: HttpRequest, slug: str, form: SelectionForm | None = None, status: int = 200
+    request: HttpRequest,
+    slug: str,
+    form: SelectionForm | None = None,
+    status: int = 200,
+    code_state: CodeState | None = None,
 ) -> HttpResponse:
     event = _event_or_404(slug)
-    offer = form.offer if form is not None else event_offer(event)
-    form = form or SelectionForm(offer=offer)
+    if code_state is None:
+        code_state = _code_state(event, request.GET.get("promo_code", ""))
+        if code_state.error:
+            status = 400
+    offer = (
+        form.offer if form is not None else event_offer(event, unlocked_ticket_type_ids=code_state.unlocked)
+    )
+    form = form or SelectionForm(
+        offer=offer, initial={"promo_code": code_state.code if code_state.applied else ""}
+    )
     rows = [(ticket_offer, form[f"ticket_{pk}"]) for pk, ticket_offer in offer.ticket_types.items()]
     addon_rows = [(addon_offer, form[f"addon_{pk}"]) for pk, addon_offer in offer.addons.items()]
-    context = {"event": event, "offer": offer, "form": form, "rows": rows, "addon_rows": addon_rows}
+    context = {
+        "event": event,
+        "offer": offer,
+        "form": form,
+        "rows": rows,
+        "addon_rows": addon_rows,
+        "code_state": code_state,
+        "promo": code_state.discounts.promo if code_state.applied else None,
+        "offers": _described(code_state, offer),
+    }
     return render(request, "catalog/event_detail.html", context, status=status)
 
 
 @require_POST
 def reserve(request: HttpRequest, slug: str) -> HttpResponse:
-    """Ticket selection → a hold, then on to the checkout page."""
+    """Ticket selection (and promo code) → a hold, then on to the checkout page."""
     event = _event_or_404(slug)
-    form = SelectionForm(request.POST, offer=event_offer(event))
+    code_state = _code_state(event, request.POST.get("promo_code", ""))
+    form = SelectionForm(request.POST, offer=event_offer(event, unlocked_ticket_type_ids=code_state.unlocked))
     if not form.is_valid():
-        return event_page(request, slug, form=form, status=400)
+        return event_page(request, slug, form=form, status=400, code_state=code_state)
     try:
-        hold = reserve_tickets(event=event, selection=form.selection())
+        hold = start_checkout(
+            event=event, selection=form.selection(), promo_code=form.cleaned_data["promo_code"]
+        )
     except DomainError as error:
         form.add_domain_error(error)
-        return event_page(request, slug, form=form, status=error.http_status)
+        return event_page(request, slug, form=form, status=error.http_status, code_state=code_state)
     return redirect("orders:checkout", token=hold.token)
 
 
@@ -75,7 +142,11 @@ def checkout(request: HttpRequest, token: str) -> HttpResponse:
     if hold.status == Hold.Status.CONVERTED:
         order = Order.objects.get(hold=hold)
         return redirect("orders:order", code=order.code, secret=order.secret)
-    quote = quote_hold(hold)
+    try:
+        quote = quote_hold(hold)
+    except DomainError as error:  # its promo code expired or was used up since the selection
+        context = {"event": hold.event, "message": error.message}
+        return render(request, "orders/checkout_refused.html", context, status=error.http_status)
     status = 200
     if request.method == "POST":
         form = BuyerForm(request.POST)
@@ -108,9 +179,10 @@ def checkout(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_POST
 def buy(request: HttpRequest, slug: str) -> HttpResponse:
-    """One-page checkout: selection and buyer details in one request, sold in one transaction."""
+    """One-page checkout: selection, promo code and buyer details in one request, sold in one transaction."""
     event = _event_or_404(slug)
-    offer = event_offer(event, with_addons=False)
+    code_state = _code_state(event, request.POST.get("promo_code", ""))
+    offer = event_offer(event, with_addons=False, unlocked_ticket_type_ids=code_state.unlocked)
     form = OneStepCheckoutForm(request.POST, offer=offer)
     if form.is_valid():
         data = form.cleaned_data
@@ -120,8 +192,10 @@ def buy(request: HttpRequest, slug: str) -> HttpResponse:
                 selection=form.selection(),
                 buyer=Buyer(name=data["name"], email=data["email"], phone=data["phone"]),
                 payment_method=data["payment_method"],
+                promo_code=data["promo_code"],
                 expected_total_minor=data["expected_total_minor"],
                 offer=offer,
+                discounts=code_state.discounts,  # read above for this very code: no second query
             )
         except DomainError as error:
             form.add_domain_error(error)

@@ -1,0 +1,63 @@
+"""A small shop to act on in the back office, and signed-in clients per role."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from accounts.models import User
+from tests.conftest import client_for
+from ticketing.catalog.models import AddOn, Event, TicketType
+from ticketing.discounts.models import Discount
+from ticketing.inventory.services import Selection
+from ticketing.orders.models import Order
+from ticketing.orders.services import Buyer, buy_tickets, mark_order_paid
+
+from ..factories import make_addon, make_discount, make_event, make_member, make_ticket_type, on_sale_event
+
+
+@dataclass
+class Shop:
+    event: Event
+    draft_event: Event
+    ticket_type: TicketType
+    addon: AddOn
+    pending_order: Order
+    paid_order: Order
+    discount: Discount
+    member: User
+
+
+@pytest.fixture
+def shop(in_acme) -> Shop:
+    event, ticket_type = on_sale_event(capacity=50, quantity=40, price_minor=2500, name="General")
+    draft_event = make_event(name="Draft night")
+    make_ticket_type(draft_event, name="Seat")
+    addon = make_addon(event, name="Parking", price_minor=800)
+    buyer = Buyer(name="Ada Lovelace", email="ada@example.com")
+    pending = buy_tickets(event=event, selection=Selection(tickets={ticket_type.pk: 2}), buyer=buyer)
+    paid = buy_tickets(
+        event=event, selection=Selection(tickets={ticket_type.pk: 3}), buyer=Buyer("Bob", "bob@example.com")
+    )
+    mark_order_paid(order=paid, actor=None)
+    discount = make_discount(kind="percent", code="SPRING", percent_bp=1000, event=event, usage_limit=10)
+    member = make_member("analyst", email="target@example.com")
+    return Shop(
+        event, draft_event, ticket_type, addon, pending, Order.objects.get(pk=paid.pk), discount, member
+    )
+
+
+@pytest.fixture
+def signed_in(in_acme) -> Callable[[str], Client]:
+    """``signed_in("scanner")``: a client on acme.localhost signed in as a new member in that role."""
+
+    def sign_in(role: str) -> Client:
+        user = User.objects.get(email="owner@acme.example") if role == "owner" else make_member(role)
+        client = client_for("acme.localhost")
+        client.force_login(user)
+        return client
+
+    return sign_in

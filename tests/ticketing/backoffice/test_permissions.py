@@ -1,0 +1,246 @@
+"""Every back-office page and action checks the member's role: a role without the permission
+gets 403 and nothing changes; someone signed out is sent to sign in.
+
+The table below names every back-office URL; a test fails when a new one is not in it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from ticketing.audit.models import LogEntry
+from ticketing.catalog.models import AddOn, Event, TicketType
+from ticketing.discounts.models import Discount
+from ticketing.orders.models import Order
+from ticketing.team.models import Membership
+from ticketing.team.roles import ROLE_PERMISSIONS, Permission, Role
+
+from .conftest import Shop
+
+P = Permission
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    needs: frozenset[Permission]
+    args: Callable[[Shop], list[Any]] = lambda shop: []
+    post: Callable[[Shop], dict[str, str]] | None = None  # None: a page that only reads
+    get: bool = True  # also opens with GET (a form page, or a page that reads)
+
+
+def no_data(shop: Shop) -> dict[str, str]:
+    return {}
+
+
+EVENT_FIELDS = {
+    "name": "Changed", "slug": "changed-night", "starts_at": "2030-01-01T20:00",
+    "ends_at": "2030-01-01T23:00", "timezone": "UTC", "capacity": "60", "attendance_mode": "in_person",
+    "hold_minutes": "15",
+}  # fmt: skip
+TICKET_FIELDS = {
+    "name": "Balcony", "kind": "general_admission", "price_minor": "30.00", "quantity": "10",
+    "min_per_order": "1", "max_per_order": "10", "visibility": "public", "position": "0",
+}  # fmt: skip
+ADDON_FIELDS = {
+    "name": "Poster", "kind": "merchandise", "price_minor": "5.00", "quantity": "10", "max_per_order": "2",
+    "position": "0",
+}  # fmt: skip
+
+PAGES = [
+    Page("dashboard", frozenset()),
+    Page("event_list", frozenset()),
+    Page("event_detail", frozenset(), args=lambda shop: [shop.event.pk]),
+    Page("event_create", frozenset({P.MANAGE_CATALOG}), post=lambda shop: EVENT_FIELDS),
+    Page(
+        "event_edit", frozenset({P.MANAGE_CATALOG}), args=lambda s: [s.event.pk], post=lambda s: EVENT_FIELDS
+    ),
+    Page(
+        "event_publish",
+        frozenset({P.MANAGE_CATALOG}),
+        args=lambda s: [s.draft_event.pk],
+        post=no_data,
+        get=False,
+    ),
+    Page(
+        "event_unpublish", frozenset({P.MANAGE_CATALOG}), args=lambda s: [s.event.pk], post=no_data, get=False
+    ),
+    Page(
+        "event_cancel",
+        frozenset({P.MANAGE_CATALOG, P.MANAGE_ORDERS}),
+        args=lambda s: [s.event.pk],
+        post=lambda s: {"reason": "Storm", "confirm": "on"},
+    ),
+    Page(
+        "ticket_type_create",
+        frozenset({P.MANAGE_CATALOG}),
+        args=lambda s: [s.event.pk],
+        post=lambda s: TICKET_FIELDS,
+    ),
+    Page(
+        "ticket_type_edit",
+        frozenset({P.MANAGE_CATALOG}),
+        args=lambda s: [s.ticket_type.pk],
+        post=lambda s: TICKET_FIELDS,
+    ),
+    Page(
+        "addon_create",
+        frozenset({P.MANAGE_CATALOG}),
+        args=lambda s: [s.event.pk],
+        post=lambda s: ADDON_FIELDS,
+    ),
+    Page(
+        "addon_edit", frozenset({P.MANAGE_CATALOG}), args=lambda s: [s.addon.pk], post=lambda s: ADDON_FIELDS
+    ),
+    Page("order_list", frozenset({P.VIEW_ORDERS})),
+    Page("order_detail", frozenset({P.VIEW_ORDERS}), args=lambda s: [s.paid_order.code]),
+    Page(
+        "order_mark_paid",
+        frozenset({P.SELL_BOX_OFFICE}),
+        args=lambda s: [s.pending_order.code],
+        post=no_data,
+        get=False,
+    ),
+    Page(
+        "order_cancel",
+        frozenset({P.MANAGE_ORDERS}),
+        args=lambda s: [s.pending_order.code],
+        post=lambda s: {"reason": "Asked to"},
+        get=False,
+    ),
+    Page(
+        "order_refund",
+        frozenset({P.MANAGE_ORDERS}),
+        args=lambda s: [s.paid_order.code],
+        post=lambda s: {"scope": "whole", "reason": "Asked to"},
+        get=False,
+    ),
+    Page("discount_list", frozenset({P.MANAGE_CATALOG})),
+    Page(
+        "discount_create",
+        frozenset({P.MANAGE_CATALOG}),
+        post=lambda s: {"kind": "percent", "code": "NEWCODE", "percent_bp": "10"},
+    ),
+    Page(
+        "event_discount_create",
+        frozenset({P.MANAGE_CATALOG}),
+        args=lambda s: [s.event.pk],
+        post=lambda s: {"kind": "group", "name": "Groups", "percent_bp": "10", "min_tickets": "8"},
+    ),
+    Page(
+        "discount_edit",
+        frozenset({P.MANAGE_CATALOG}),
+        args=lambda s: [s.discount.pk],
+        post=lambda s: {"name": "Changed", "percent_bp": "50", "usage_limit": "20"},
+    ),
+    Page(
+        "discount_switch",
+        frozenset({P.MANAGE_CATALOG}),
+        args=lambda s: [s.discount.pk],
+        post=lambda s: {"active": "0"},
+        get=False,
+    ),
+    Page("team", frozenset({P.MANAGE_TEAM})),
+    Page(
+        "member_invite",
+        frozenset({P.MANAGE_TEAM}),
+        post=lambda s: {"email": "new@example.com", "role": "scanner"},
+        get=False,
+    ),
+    Page(
+        "member_role",
+        frozenset({P.MANAGE_TEAM}),
+        args=lambda s: [s.member.pk],
+        post=lambda s: {f"m{s.member.pk}-role": "owner"},
+        get=False,
+    ),
+    Page("member_remove", frozenset({P.MANAGE_TEAM}), args=lambda s: [s.member.pk], post=no_data, get=False),
+]
+
+
+def _refused_cases() -> list[Any]:
+    cases = []
+    for page in PAGES:
+        for role in Role:
+            if not page.needs <= ROLE_PERMISSIONS[role]:
+                for method in (["get"] if page.get else []) + (["post"] if page.post is not None else []):
+                    cases.append(pytest.param(page, role, method, id=f"{page.name}-{role.value}-{method}"))
+    return cases
+
+
+def state(shop: Shop) -> tuple[Any, ...]:
+    """Everything these pages could change; the audit trail records each change a service makes."""
+    return (
+        LogEntry.objects.count(),
+        sorted(Event.objects.values_list("pk", "name", "status", "capacity")),
+        sorted(TicketType.objects.values_list("pk", "name", "price_minor", "quantity")),
+        sorted(AddOn.objects.values_list("pk", "name", "price_minor")),
+        sorted(Order.objects.values_list("pk", "status", "refunded_minor")),
+        sorted(Discount.objects.values_list("pk", "name", "percent_bp", "is_active", "usage_limit")),
+        sorted(Membership.objects.values_list("user__email", "user__is_active", "role")),
+    )
+
+
+@pytest.mark.parametrize(("page", "role", "method"), _refused_cases())
+def test_a_role_without_the_permission_gets_403_and_nothing_changes(
+    shop: Shop, signed_in, page: Page, role: Role, method: str
+) -> None:
+    client: Client = signed_in(role)
+    url = reverse(f"backoffice:{page.name}", args=page.args(shop))
+    before = state(shop)
+    if method == "post":
+        assert page.post is not None
+        response = client.post(url, page.post(shop))
+    else:
+        response = client.get(url)
+    assert response.status_code == 403, response.content.decode()[:500]
+    assert "Not allowed" in response.content.decode()
+    assert state(shop) == before
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[page.name for page in PAGES])
+def test_someone_signed_out_is_sent_to_sign_in(shop: Shop, page: Page) -> None:
+    from tests.conftest import client_for
+
+    url = reverse(f"backoffice:{page.name}", args=page.args(shop))
+    response = (
+        client_for("acme.localhost").post(url, {}) if not page.get else client_for("acme.localhost").get(url)
+    )
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/?next=")
+
+
+def test_staff_outside_the_team_are_refused(shop: Shop) -> None:
+    from accounts.models import User
+    from tests.conftest import client_for
+
+    outsider = User.objects.create_user("nobody@example.com", "pw", is_staff=True)
+    client = client_for("acme.localhost")
+    client.force_login(outsider)
+    response = client.get(reverse("backoffice:dashboard"))
+    assert response.status_code == 403
+    assert "Your account is not on the team of this shop." in response.content.decode()
+
+
+@pytest.mark.parametrize(("page", "role"), [
+    pytest.param(page, role, id=f"{page.name}-{role.value}")
+    for page in PAGES if page.get and not page.post for role in Role if page.needs <= ROLE_PERMISSIONS[role]
+])  # fmt: skip
+def test_each_role_opens_the_pages_it_may_read(shop: Shop, signed_in, page: Page, role: Role) -> None:
+    response = signed_in(role).get(reverse(f"backoffice:{page.name}", args=page.args(shop)))
+    assert response.status_code == 200
+
+
+def test_every_back_office_url_is_in_the_permission_table() -> None:
+    resolver = get_resolver("controlplane.urls_tenant")
+    backoffice = next(
+        pattern for pattern in resolver.url_patterns
+        if isinstance(pattern, URLResolver) and pattern.namespace == "backoffice"
+    )  # fmt: skip
+    names = {pattern.name for pattern in backoffice.url_patterns if isinstance(pattern, URLPattern)}
+    assert names == {page.name for page in PAGES}

@@ -1,0 +1,376 @@
+"""Back-office forms: they parse and show input; the services decide what is allowed.
+
+Field names match the services' keyword arguments, so a service's refusal lands on the
+field it is about. Amounts are typed in major units ("12.50") and become integer minor
+units exactly; times are typed as wall-clock times in the event's own time zone.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django import forms
+from django.utils import timezone
+
+from core.errors import DomainError
+from core.money import currency_exponent, parse_major
+from ticketing.catalog.models import AddOn, Event, TicketType, Venue
+from ticketing.discounts.models import Discount
+from ticketing.team.roles import ROLE_DESCRIPTIONS, Role
+
+WALL_TIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class BackofficeForm(forms.Form):
+    """Django marks invalid widgets (aria-invalid) and ties them to their help and error texts."""
+
+    def add_domain_error(self, error: DomainError) -> None:
+        """Show a refused use case's message on its field, or above the form."""
+        self.add_error(error.field if error.field in self.fields else None, error.message)
+
+
+class AmountField(forms.CharField):
+    """An amount typed in major units ("12.50"), cleaned to integer minor units of ``currency``."""
+
+    def __init__(self, *, currency: str, **kwargs: Any) -> None:
+        self.currency = currency
+        kwargs.setdefault("max_length", 16)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            exponent = currency_exponent(self.currency)
+            units, minor = divmod(value, 10**exponent)
+            return f"{units}.{minor:0{exponent}d}" if exponent else str(units)
+        return value
+
+    def clean(self, value: Any) -> int | None:
+        text = super().clean(value)
+        if not text:
+            return None
+        try:
+            amount = parse_major(str(text).replace(",", "."), self.currency)
+        except ValueError:
+            example = self.prepare_value(1250)
+            raise forms.ValidationError(
+                f"Enter an amount like {example}, without the currency sign."
+            ) from None
+        if amount.amount_minor < 0:
+            raise forms.ValidationError("Enter an amount of zero or more.")
+        return amount.amount_minor
+
+
+class PercentField(forms.CharField):
+    """A percentage typed as "12.5", cleaned to basis points (1,250)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 8)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return f"{(Decimal(value) / 100).normalize():f}"
+        return value
+
+    def clean(self, value: Any) -> int | None:
+        text = super().clean(value)
+        if not text:
+            return None
+        try:
+            basis_points = Decimal(str(text).replace(",", ".").strip().rstrip("%")) * 100
+        except InvalidOperation:
+            raise forms.ValidationError("Enter a percentage like 10 or 12.5.") from None
+        if basis_points != basis_points.to_integral_value() or not 0 <= basis_points <= 10_000:
+            raise forms.ValidationError("Enter a percentage between 0 and 100, with at most two decimals.")
+        return int(basis_points)
+
+
+def wall_time_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        input_formats=[WALL_TIME_FORMAT, "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=WALL_TIME_FORMAT),
+    )
+
+
+def in_zone(value: datetime | None, zone: str) -> datetime | None:
+    """The wall-clock time typed into the form, read in ``zone`` (forms parse it in UTC)."""
+    if value is None:
+        return None
+    return timezone.make_aware(value.replace(tzinfo=None), ZoneInfo(zone))
+
+
+def wall_time(value: datetime | None, zone: str) -> datetime | None:
+    """An instant as the wall-clock time of ``zone``, for a form's initial value."""
+    if value is None:
+        return None
+    return timezone.localtime(value, ZoneInfo(zone)).replace(tzinfo=None)
+
+
+def _zone_or_utc(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return "UTC"
+    return name
+
+
+class EventForm(BackofficeForm):
+    name = forms.CharField(max_length=200)
+    slug = forms.SlugField(max_length=200, help_text="The event's address: letters, digits and hyphens.")
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    starts_at = wall_time_field("Starts")
+    ends_at = wall_time_field("Ends")
+    timezone = forms.CharField(
+        max_length=64,
+        initial="UTC",
+        label="Time zone",
+        help_text="For example Europe/Berlin or America/Chicago.",
+    )
+    venue = forms.ModelChoiceField(queryset=Venue.objects.all(), required=False, empty_label="No venue")
+    capacity = forms.IntegerField(min_value=0, help_text="Most tickets of all types together.")
+    attendance_mode = forms.ChoiceField(choices=Event.AttendanceMode.choices, label="Attendance")
+    online_url = forms.URLField(
+        required=False, assume_scheme="https", label="Online link", help_text="For online and hybrid events."
+    )
+    hold_minutes = forms.IntegerField(
+        min_value=1, max_value=120, initial=15, label="Reservation time (minutes)",
+        help_text="How long a buyer's selection stays reserved during checkout.",
+    )  # fmt: skip
+
+    @classmethod
+    def for_event(cls, event: Event) -> EventForm:
+        initial = {name: getattr(event, name) for name in cls.base_fields if name not in ("venue",)}
+        initial.update(
+            venue=event.venue_id,
+            starts_at=wall_time(event.starts_at, event.timezone),
+            ends_at=wall_time(event.ends_at, event.timezone),
+        )
+        return cls(initial=initial)
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        zone = _zone_or_utc(data.get("timezone") or "UTC")
+        for name in ("starts_at", "ends_at"):
+            data[name] = in_zone(data.get(name), zone)
+        return data
+
+
+class TicketTypeForm(BackofficeForm):
+    name = forms.CharField(max_length=100)
+    kind = forms.ChoiceField(choices=TicketType.Kind.choices)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    price_minor: AmountField
+    quantity = forms.IntegerField(min_value=0, help_text="How many of this type may be sold.")
+    sale_starts_at = wall_time_field("Sale starts", required=False, help_text="Blank: on sale at once.")
+    sale_ends_at = wall_time_field("Sale ends", required=False, help_text="Blank: until the event ends.")
+    min_per_order = forms.IntegerField(min_value=1, initial=1, label="At least per order")
+    max_per_order = forms.IntegerField(min_value=1, initial=10, label="At most per order")
+    visibility = forms.ChoiceField(choices=TicketType.Visibility.choices)
+    position = forms.IntegerField(min_value=0, initial=0, help_text="Lower numbers are listed first.")
+
+    def __init__(self, *args: Any, event: Event, currency: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.event = event
+        self.fields["price_minor"] = AmountField(currency=currency, label=f"Price ({currency})")
+        self.order_fields(["name", "kind", "description", "price_minor"])
+
+    @classmethod
+    def for_ticket_type(cls, ticket_type: TicketType, *, currency: str) -> TicketTypeForm:
+        initial = {name: getattr(ticket_type, name) for name in cls.base_fields}
+        initial.update(
+            price_minor=ticket_type.price_minor,
+            sale_starts_at=wall_time(ticket_type.sale_starts_at, ticket_type.event.timezone),
+            sale_ends_at=wall_time(ticket_type.sale_ends_at, ticket_type.event.timezone),
+        )
+        return cls(initial=initial, event=ticket_type.event, currency=currency)
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        for name in ("sale_starts_at", "sale_ends_at"):
+            data[name] = in_zone(data.get(name), self.event.timezone)
+        return data
+
+
+class AddOnForm(BackofficeForm):
+    name = forms.CharField(max_length=100)
+    kind = forms.ChoiceField(choices=AddOn.Kind.choices)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    quantity = forms.IntegerField(min_value=0)
+    max_per_order = forms.IntegerField(min_value=1, initial=4, label="At most per order")
+    position = forms.IntegerField(min_value=0, initial=0, help_text="Lower numbers are listed first.")
+
+    def __init__(self, *args: Any, currency: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["price_minor"] = AmountField(currency=currency, label=f"Price ({currency})")
+        self.order_fields(["name", "kind", "description", "price_minor"])
+
+    @classmethod
+    def for_addon(cls, addon: AddOn, *, currency: str) -> AddOnForm:
+        initial = {name: getattr(addon, name) for name in cls.base_fields}
+        initial["price_minor"] = addon.price_minor
+        return cls(initial=initial, currency=currency)
+
+
+class CancelEventForm(BackofficeForm):
+    reason = forms.CharField(
+        max_length=200, help_text="Shown in the audit trail and on each refund.", label="Reason"
+    )
+    confirm = forms.BooleanField(
+        label="Yes, cancel this event: stop sales, cancel unpaid orders and refund paid ones in full."
+    )
+
+
+class OrderSearchForm(BackofficeForm):
+    q = forms.CharField(max_length=150, required=False, label="Order code, e-mail or name")
+
+
+class RefundForm(BackofficeForm):
+    WHOLE, CHOSEN = "whole", "chosen"
+    scope = forms.ChoiceField(
+        choices=[(WHOLE, "Everything not yet refunded"), (CHOSEN, "Only the tickets chosen below")],
+        widget=forms.RadioSelect,
+        initial=WHOLE,
+        label="Refund",
+    )
+    tickets = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple, label="Tickets")
+    reason = forms.CharField(max_length=200, required=False)
+
+    def __init__(self, *args: Any, ticket_choices: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["tickets"].choices = ticket_choices  # type: ignore[attr-defined]
+
+    def ticket_ids(self) -> list[int] | None:
+        if self.cleaned_data["scope"] == self.WHOLE:
+            return None
+        return [int(pk) for pk in self.cleaned_data["tickets"]]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if data.get("scope") == self.CHOSEN and not data.get("tickets"):
+            self.add_error("tickets", "Choose the tickets to refund.")
+        return data
+
+
+class ReasonForm(BackofficeForm):
+    reason = forms.CharField(max_length=200, required=False)
+
+
+class DiscountForm(BackofficeForm):
+    """One form for every kind; fields a kind does not use are ignored by the service."""
+
+    kind = forms.ChoiceField(choices=Discount.Kind.choices, label="Kind")
+    name = forms.CharField(max_length=100, required=False, help_text="Shown to buyers. Blank: the code.")
+    code = forms.CharField(
+        max_length=64, required=False, label="Promo code",
+        help_text="Blank: the discount applies by itself. Letters, digits, - and _.",
+    )  # fmt: skip
+    percent_bp = PercentField(required=False, label="Percentage off", help_text="Percentage and group kinds.")
+    min_tickets = forms.IntegerField(
+        min_value=0, required=False, label="From how many tickets", help_text="Group kind."
+    )
+    valid_from = wall_time_field(
+        "Valid from", required=False, help_text="In the event's time zone (UTC for every event). Blank: now."
+    )
+    valid_until = wall_time_field("Valid until", required=False, help_text="Blank: no end.")
+    usage_limit = forms.IntegerField(
+        min_value=1, required=False, label="Usage limit", help_text="Promo codes: orders that may use it."
+    )
+    ticket_types = forms.MultipleChoiceField(
+        required=False, widget=forms.CheckboxSelectMultiple, label="Only for these ticket types",
+        help_text="None chosen: every ticket type.",
+    )  # fmt: skip
+
+    def __init__(
+        self, *args: Any, currency: str, event: Event | None, editing: Discount | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.event = event
+        self.zone = event.timezone if event is not None else "UTC"
+        self.fields["amount_minor"] = AmountField(
+            currency=currency, required=False, label=f"Amount ({currency})",
+            help_text="Fixed amount: taken off each ticket. Package: the price of one bundle.",
+        )  # fmt: skip
+        self.order_fields(["kind", "name", "code", "percent_bp", "amount_minor"])
+        ticket_types = list(event.ticket_types.all()) if event is not None else []
+        self.fields["ticket_types"].choices = [(tt.pk, tt.name) for tt in ticket_types]  # type: ignore[attr-defined]
+        self.package_fields = []
+        for ticket_type in ticket_types:
+            name = f"package_{ticket_type.pk}"
+            self.fields[name] = forms.IntegerField(
+                min_value=0, required=False, initial=0, label=f"{ticket_type.name} per bundle"
+            )
+            self.package_fields.append(name)
+        if event is None:
+            del self.fields["ticket_types"]
+        if editing is not None:  # a discount's kind and code never change
+            for name in ("kind", "code"):
+                self.fields[name].disabled = True
+
+    @classmethod
+    def for_discount(cls, discount: Discount, *, currency: str) -> DiscountForm:
+        zone = discount.event.timezone if discount.event else "UTC"
+        initial: dict[str, Any] = {
+            name: getattr(discount, name)
+            for name in ("kind", "name", "code", "percent_bp", "amount_minor", "min_tickets", "usage_limit")
+        }
+        initial.update(
+            valid_from=wall_time(discount.valid_from, zone),
+            valid_until=wall_time(discount.valid_until, zone),
+            ticket_types=[ticket_type.pk for ticket_type in discount.ticket_types.all()],
+        )
+        for item in discount.package_items.all():
+            initial[f"package_{item.ticket_type_id}"] = item.quantity
+        return cls(initial=initial, currency=currency, event=discount.event, editing=discount)
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        for name in ("valid_from", "valid_until"):
+            data[name] = in_zone(data.get(name), self.zone)
+        return data
+
+    def terms(self) -> dict[str, Any]:
+        """The service's keyword arguments for the discount's terms."""
+        data = self.cleaned_data
+        kind = data.get("kind")
+        terms: dict[str, Any] = {
+            "name": data.get("name") or "",
+            "percent_bp": data.get("percent_bp") or 0,
+            "amount_minor": data.get("amount_minor") or 0,
+            "min_tickets": data.get("min_tickets") or 0,
+            "valid_from": data.get("valid_from"),
+            "valid_until": data.get("valid_until"),
+            "usage_limit": data.get("usage_limit"),
+        }
+        if kind == Discount.Kind.PACKAGE:
+            terms["package"] = {
+                int(name.removeprefix("package_")): data.get(name) or 0 for name in self.package_fields
+            }
+        elif "ticket_types" in self.fields:
+            terms["ticket_type_ids"] = [int(pk) for pk in data.get("ticket_types") or []]
+        return terms
+
+
+class InviteForm(BackofficeForm):
+    email = forms.EmailField(label="E-mail address")
+    full_name = forms.CharField(max_length=150, required=False, label="Name (optional)")
+    role = forms.ChoiceField(
+        choices=[(role.value, f"{role.label}: {ROLE_DESCRIPTIONS[role]}") for role in Role],
+        widget=forms.RadioSelect,
+        initial=Role.BOX_OFFICE,
+    )
+
+
+class RoleForm(BackofficeForm):
+    role = forms.ChoiceField(choices=Role.choices, label="Role")

@@ -1,0 +1,50 @@
+"""The permission map: what each back-office role may do. Data, not code paths.
+
+Views check it before they call a service; services check it again whenever a person
+(``actor=``) acts, so an API or a script cannot do more than the page would allow.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Owner"
+    MANAGER = "manager", "Manager"
+    BOX_OFFICE = "box_office", "Box office"
+    SCANNER = "scanner", "Scanner"
+    ANALYST = "analyst", "Analyst"
+
+
+class Permission(StrEnum):
+    MANAGE_CATALOG = "manage_catalog"  # events, ticket types, add-ons, discounts and promo codes
+    VIEW_ORDERS = "view_orders"  # find orders and read buyers' details
+    MANAGE_ORDERS = "manage_orders"  # cancel orders, refund them, cancel whole events
+    SELL_BOX_OFFICE = "sell_box_office"  # sell and take payments at the door (mark orders paid)
+    SCAN = "scan"  # check tickets in at the entrance
+    VIEW_REPORTS = "view_reports"  # sales figures
+    MANAGE_TEAM = "manage_team"  # invite, change roles, remove
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.OWNER: frozenset(Permission),
+    Role.MANAGER: frozenset(Permission) - {Permission.MANAGE_TEAM},
+    Role.BOX_OFFICE: frozenset({Permission.VIEW_ORDERS, Permission.SELL_BOX_OFFICE, Permission.SCAN}),
+    Role.SCANNER: frozenset({Permission.SCAN}),
+    Role.ANALYST: frozenset({Permission.VIEW_REPORTS}),
+}
+
+ROLE_DESCRIPTIONS: dict[Role, str] = {
+    Role.OWNER: "Everything, including the team.",
+    Role.MANAGER: "Events, discounts, orders, refunds, box office and reports; not the team.",
+    Role.BOX_OFFICE: "Finds orders, takes payments at the door and scans tickets.",
+    Role.SCANNER: "Scans tickets at the entrance.",
+    Role.ANALYST: "Reads sales reports.",
+}
+
+
+def permissions_of(role: Role | str | None) -> frozenset[Permission]:
+    return ROLE_PERMISSIONS[Role(role)] if role else frozenset()
