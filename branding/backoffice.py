@@ -1,20 +1,18 @@
 """Back-office pages for the shop's branding, legal pages, translations and custom domains.
 
-Staff only for now; the permission these pages stand for is MANAGE_BRANDING, for the
-roles to grant. Views parse, call one service, and answer.
+Team members holding MANAGE_BRANDING only (owners and managers; ``requires`` answers 403
+to the other roles). Views parse, call one service, and answer; the services check the
+actor's permission again.
 """
 
 from __future__ import annotations
 
 import base64
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -35,27 +33,12 @@ from branding.selectors import (
 from core.errors import DomainError
 from tenants.context import current_tenant
 from tenants.selectors import domains_of, platform_subdomain_of, tenant_allows
+from ticketing.backoffice.access import requires
 from ticketing.catalog.selectors import all_events, ticket_types_of
-
-MANAGE_BRANDING = "branding.manage_branding"
-
-View = Callable[..., HttpResponse]
+from ticketing.team.roles import Permission
 
 
-def branding_staff(view: View) -> View:
-    """Signed-in staff of this shop (the roles engineer narrows this to MANAGE_BRANDING)."""
-
-    @login_required
-    @wraps(view)
-    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_staff:
-            raise PermissionDenied("Staff only.")
-        return view(request, *args, **kwargs)
-
-    return guarded
-
-
-@branding_staff
+@requires(Permission.MANAGE_BRANDING)
 @require_http_methods(["GET", "POST"])
 def branding_page(request: HttpRequest) -> HttpResponse:
     theme = shop_theme()
@@ -85,7 +68,7 @@ def branding_page(request: HttpRequest) -> HttpResponse:
     return render(request, "branding/backoffice/branding.html", {"form": form, "saved": theme}, status=status)
 
 
-@branding_staff
+@requires(Permission.MANAGE_BRANDING)
 @xframe_options_sameorigin
 @require_http_methods(["GET", "POST"])
 def preview(request: HttpRequest) -> HttpResponse:
@@ -118,7 +101,7 @@ def preview(request: HttpRequest) -> HttpResponse:
     return render(request, "branding/backoffice/preview.html", context)
 
 
-@branding_staff
+@requires(Permission.MANAGE_BRANDING)
 @require_http_methods(["GET", "POST"])
 def legal_pages_page(request: HttpRequest) -> HttpResponse:
     pages = {page.kind: page for page in legal_pages()}
@@ -152,14 +135,14 @@ def legal_pages_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-@branding_staff
+@requires(Permission.MANAGE_BRANDING)
 def translations_index(request: HttpRequest) -> HttpResponse:
     languages = [(code, name) for code, name in settings.LANGUAGES if code != shop_language()]
     context = {"events": all_events()[:200], "languages": languages, "default_language": shop_language()}
     return render(request, "branding/backoffice/translations.html", context)
 
 
-@branding_staff
+@requires(Permission.MANAGE_BRANDING)
 @require_http_methods(["GET", "POST"])
 def translate_event(request: HttpRequest, event_id: int, language: str) -> HttpResponse:
     event = get_object_or_404(all_events(), pk=event_id)
@@ -199,7 +182,7 @@ def translate_event(request: HttpRequest, event_id: int, language: str) -> HttpR
     return render(request, "branding/backoffice/translate_event.html", context, status=status)
 
 
-@branding_staff
+@requires(Permission.MANAGE_BRANDING)
 @require_http_methods(["GET", "POST"])
 def domains_page(request: HttpRequest) -> HttpResponse:
     tenant = current_tenant()
@@ -240,7 +223,7 @@ def _domain_action(request: HttpRequest, action: Callable[[], Any], done: str) -
     return redirect("branding_backoffice:domains")
 
 
-@branding_staff
+@requires(Permission.MANAGE_BRANDING)
 @require_POST
 def verify_domain(request: HttpRequest, request_id: int) -> HttpResponse:
     domain_request = get_object_or_404(CustomDomainRequest, pk=request_id)
@@ -251,7 +234,7 @@ def verify_domain(request: HttpRequest, request_id: int) -> HttpResponse:
     )
 
 
-@branding_staff
+@requires(Permission.MANAGE_BRANDING)
 @require_POST
 def remove_domain(request: HttpRequest, request_id: int) -> HttpResponse:
     domain_request = get_object_or_404(CustomDomainRequest, pk=request_id)
@@ -262,7 +245,7 @@ def remove_domain(request: HttpRequest, request_id: int) -> HttpResponse:
     )
 
 
-@branding_staff
+@requires(Permission.MANAGE_BRANDING)
 @require_POST
 def make_main_domain(request: HttpRequest) -> HttpResponse:
     hostname = request.POST.get("hostname", "")

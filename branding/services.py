@@ -35,6 +35,8 @@ from tenants.context import current_tenant
 from tenants.selectors import hostname_taken, is_platform_hostname, tenant_allows
 from tenants.validation import clean_hostname
 from ticketing.audit.services import record
+from ticketing.team.access import require_permission
+from ticketing.team.roles import Permission
 
 COLOR_FIELDS = ("primary_color", "accent_color", "background_color", "text_color")
 MAX_FOOTER_LINKS = 8
@@ -257,6 +259,7 @@ def update_theme(
     remove_favicon: bool = False,
 ) -> Theme:
     """Change the shop's look from its back office: all of it, or nothing when anything is refused."""
+    require_permission(actor, Permission.MANAGE_BRANDING)
     images = {
         "logo": checked_image(logo, LOGO_RULE, field="logo") if logo else None,
         "favicon": checked_image(favicon, FAVICON_RULE, field="favicon") if favicon else None,
@@ -338,6 +341,7 @@ def set_theme(*, display_name: str, **colors: str) -> Theme:
 
 def set_legal_page(*, actor: User | None, kind: str, body: str) -> LegalPage | None:
     """Publish one of the shop's legal pages in its default language; an empty body takes it down."""
+    require_permission(actor, Permission.MANAGE_BRANDING)
     if kind not in LegalPage.Kind.values:
         raise BrandingError(
             BrandingErrorCode.INVALID_LEGAL_PAGE, _("There is no such legal page."), field="kind"
@@ -422,6 +426,7 @@ def translate_contents(
     changes: Sequence[tuple[models.Model, Mapping[str, str]]],
 ) -> list[dict[str, str]]:
     """Set the texts of several objects (an event and its ticket types) in one language, all or nothing."""
+    require_permission(actor, Permission.MANAGE_BRANDING)
     language = _checked_language(language)
     checked = [(target, _checked_texts(target, texts)) for target, texts in changes]
     with transaction.atomic(durable=True):
@@ -490,6 +495,7 @@ def _refuse_taken(hostname: str) -> None:
 def request_custom_domain(*, actor: User | None, hostname: str) -> CustomDomainRequest:
     """Ask to serve the shop on a hostname of the reseller's own; it is routed once DNS proves
     ownership. Asking again for a pending hostname returns the same request."""
+    require_permission(actor, Permission.MANAGE_BRANDING)
     tenant = current_tenant()
     if not tenant_allows(tenant, "custom_domains"):
         raise BrandingError(
@@ -549,6 +555,7 @@ def verify_custom_domain(
 
     A failed check raises and changes nothing. Verifying a verified request returns it as it is.
     """
+    require_permission(actor, Permission.MANAGE_BRANDING)
     if request.status == CustomDomainRequest.Status.VERIFIED:
         return request
     if request.status != CustomDomainRequest.Status.PENDING:
@@ -640,6 +647,7 @@ def _expire(request: CustomDomainRequest) -> None:
 
 def remove_custom_domain(*, actor: User | None, request: CustomDomainRequest) -> CustomDomainRequest:
     """Stop using a custom hostname: a pending request is dropped, a verified one is no longer routed."""
+    require_permission(actor, Permission.MANAGE_BRANDING)
     with transaction.atomic(durable=True):
         request = CustomDomainRequest.objects.select_for_update().get(pk=request.pk)
         if not request.is_live:
@@ -659,6 +667,7 @@ def remove_custom_domain(*, actor: User | None, request: CustomDomainRequest) ->
 
 def make_main_hostname(*, actor: User | None, hostname: str) -> None:
     """Choose the hostname the shop's links and e-mails use (its platform subdomain or a verified one)."""
+    require_permission(actor, Permission.MANAGE_BRANDING)
     tenant = current_tenant()
     with transaction.atomic(durable=True):
         try:

@@ -12,6 +12,8 @@ from PIL import Image
 
 from accounts.models import User
 from tenants.models import Tenant
+from ticketing.team.models import Membership
+from ticketing.team.roles import Role
 
 from .dns_server import InMemoryZone, dns_server
 
@@ -29,10 +31,11 @@ def in_bravo(bravo: Tenant) -> Iterator[Tenant]:
 
 
 def staff_client(tenant: Tenant, hostname: str) -> Client:
-    """A signed-in staff member of ``tenant`` (the session is stored in the tenant's own schema)."""
+    """A signed-in manager of ``tenant``'s team (the session is stored in the tenant's own schema)."""
     client = Client(HTTP_HOST=hostname)
     with tenant_context(tenant):
         user = User.objects.create_user(f"designer@{tenant.schema_name}.example", None, is_staff=True)
+        Membership.objects.create(user=user, role=Role.MANAGER)
         client.force_login(user)
     return client
 
