@@ -214,6 +214,28 @@ def test_the_order_keeps_the_buyers_language_and_its_email_comes_from_the_shop(b
     message = mail.outbox[-1]
     assert message.from_email == "Bravo Kasse <tickets@platform.localhost>"
     assert message.reply_to == ["hilfe@bravo.example"]
+    # Rendered in a worker with no request: still in the language the order was placed in.
+    assert message.subject.startswith(f"ご注文 {order.code}") and message.subject.endswith(
+        "Sommerfest am See"
+    )
+    assert message.body.startswith("Lena Schmidt 様") and "日時" in message.body
+
+
+def test_an_order_without_a_language_is_mailed_in_the_shops_default_language(bravo: Tenant) -> None:
+    event, ticket_type = sommerfest(bravo)
+    with tenant_context(bravo):
+        order = buy_tickets(
+            event=event,
+            selection=Selection(tickets={ticket_type.pk: 1}, addons={}),
+            buyer=Buyer(name="Lena Schmidt", email="lena@example.de"),
+        )
+        Order.objects.filter(pk=order.pk).update(language="")
+        with translation.override("en"):  # the worker's own language does not leak into the e-mail
+            send_order_confirmation(order_id=order.pk)
+    message = mail.outbox[-1]
+    assert message.subject == f"Ihre Bestellung {order.code}: Sommerfest am See"
+    assert message.body.startswith("Hallo Lena Schmidt,")
+    assert "Ihr Ticket ist als PDF angehängt" in message.body
 
 
 def test_the_event_list_reads_all_translations_in_one_query(bravo: Tenant, bravo_client: Client) -> None:
