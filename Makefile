@@ -6,7 +6,12 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 PORT ?= 8000
 
-.PHONY: demo test lint install stop bench bench-tenants
+# Compiled translations (git-ignored), rebuilt whenever their catalog changes.
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+LANGUAGES_TO_TRANSLATE := de fr es ja ar
+
+.PHONY: demo test lint install stop bench bench-tenants messages
 
 $(STAMP): pyproject.toml
 	@# WeasyPrint needs Pango from the system; install it when the machine lacks it.
@@ -22,7 +27,19 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-install: $(STAMP)
+# Babel compiles the catalogs in pure Python (it is a dependency already), so the build needs
+# no system gettext; it refuses a translation whose %(placeholders)s differ from the original.
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(STAMP)
+	$(VENV)/bin/pybabel compile --domain=django --directory=locale --locale=$* --statistics
+
+install: $(STAMP) $(MO_FILES)
+
+# Extract new strings into the catalogs (then translate them; tests refuse untranslated ones).
+# Extraction is Django's makemessages, which needs gettext's xgettext.
+messages: install
+	@command -v xgettext >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext >/dev/null)
+	$(PY) manage.py makemessages $(addprefix -l ,$(LANGUAGES_TO_TRANSLATE)) --no-obsolete \
+		--ignore=.venv --ignore=.data --ignore=build --ignore=tests --ignore=bench
 
 demo: export PLATFORM_PUBLIC_PORT = $(PORT)
 demo: install

@@ -11,6 +11,8 @@ from decimal import Decimal, InvalidOperation
 
 from babel.numbers import format_currency, get_currency_precision
 
+from core.localization import current_locale
+
 
 def currency_exponent(currency: str) -> int:
     """Digits after the decimal point (EUR 2, JPY 0, KWD 3), from Babel's CLDR data."""
@@ -66,7 +68,10 @@ class Money:
     def min(self, other: Money) -> Money:
         return self if self <= other else other
 
-    def format(self, locale: str = "en") -> str:
+    def format(self, locale: str | None = None) -> str:
+        """In the currency's own CLDR format for ``locale`` (the active language when None):
+        "1.234,50 €" in German, "$1,234.50" in English."""
+        locale = locale or current_locale()
         exponent = currency_exponent(self.currency)
         # Babel takes a Decimal-like string; build it from integers, never through float.
         sign = "-" if self.amount_minor < 0 else ""

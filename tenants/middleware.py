@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django_tenants.middleware.main import TenantMainMiddleware
@@ -12,6 +13,7 @@ from django_tenants.middleware.main import TenantMainMiddleware
 from tenants import routing
 from tenants.context import activate_public_schema
 from tenants.models import Tenant
+from tenants.selectors import serves_hostname
 
 
 def _answer(
@@ -41,6 +43,9 @@ class TenantRoutingMiddleware(TenantMainMiddleware):
         return _answer(request, 404, "tenants/unknown_host.html", "Unknown host", {"hostname": hostname})
 
     def process_request(self, request: HttpRequest) -> HttpResponse | None:
+        if request.path == settings.TLS_ASK_PATH:
+            activate_public_schema()
+            return allowed_hostname_answer(request)
         response = super().process_request(request)
         if response is not None:
             return response
@@ -57,3 +62,13 @@ class TenantRoutingMiddleware(TenantMainMiddleware):
         return _answer(
             request, 404, "tenants/unknown_host.html", "Unknown host", {"hostname": tenant.domain_url}
         )
+
+
+def allowed_hostname_answer(request: HttpRequest) -> HttpResponse:
+    """The TLS proxy's question before it gets a certificate on demand (Caddy's ``on_demand_tls ask``):
+    200 for a hostname an open shop is routed on, 404 for any other. It is asked on the proxy's own
+    address, so it is answered here, before routing by hostname."""
+    hostname = request.GET.get("domain", "").strip().lower().rstrip(".")
+    if hostname and serves_hostname(hostname):
+        return HttpResponse("ok", content_type="text/plain")
+    return HttpResponse("unknown hostname", status=404, content_type="text/plain")

@@ -24,6 +24,7 @@ from core.tasks import send_email
 from tenants import pool, routing
 from tenants.errors import TenantError, TenantErrorCode
 from tenants.models import AuditEntry, Domain, Tenant
+from tenants.selectors import hostname_taken, is_platform_hostname, platform_subdomain_of
 from tenants.tasks import top_up_schema_pool
 from tenants.validation import (
     clean_country,
@@ -308,6 +309,70 @@ def _dump_schema(schema: str) -> Path:
             http_status=500,
         )
     return target
+
+
+def route_custom_domain(*, tenant: Tenant, hostname: str, requested_by: str = "") -> Domain:
+    """Serve a reseller on a hostname it has proven to own (in the caller's transaction).
+
+    ``requested_by`` names the reseller's staff member for the control-plane record; their
+    account lives in the reseller's schema, so it cannot be the audit row's actor.
+    """
+    hostname = clean_hostname(hostname)
+    if is_platform_hostname(hostname):
+        raise TenantError(
+            TenantErrorCode.HOSTNAME_INVALID,
+            f"“{hostname}” belongs to the platform; use a hostname of your own domain.",
+            field="hostname",
+        )
+    if hostname_taken(hostname):
+        raise TenantError(
+            TenantErrorCode.HOSTNAME_TAKEN, f"The hostname “{hostname}” is already taken.", field="hostname"
+        )
+    try:
+        # A savepoint: a concurrent claim of the same name must not break the caller's transaction.
+        with transaction.atomic():
+            domain = Domain.objects.create(tenant=tenant, domain=hostname, is_primary=False)
+    except IntegrityError:
+        raise TenantError(
+            TenantErrorCode.HOSTNAME_TAKEN, f"The hostname “{hostname}” is already taken.", field="hostname"
+        ) from None
+    _audit("domain.routed", tenant=tenant, actor=None, hostname=hostname, requested_by=requested_by)
+    return domain
+
+
+def unroute_custom_domain(*, tenant: Tenant, hostname: str, requested_by: str = "") -> None:
+    """Stop serving a reseller on one of its custom hostnames (in the caller's transaction)."""
+    domain = Domain.objects.select_for_update().filter(tenant=tenant, domain=hostname).first()
+    if domain is None:
+        return
+    if domain.is_primary or hostname == platform_subdomain_of(tenant):
+        raise TenantError(
+            TenantErrorCode.STATUS_CONFLICT,
+            f"“{hostname}” is the shop's main address; make another hostname the main one first.",
+            field="hostname",
+        )
+    domain.delete()
+    _audit("domain.unrouted", tenant=tenant, actor=None, hostname=hostname, requested_by=requested_by)
+
+
+def make_primary_domain(*, tenant: Tenant, hostname: str, requested_by: str = "") -> Domain:
+    """Make one of a reseller's hostnames the one its links and e-mails use (in the caller's transaction)."""
+    domains = list(Domain.objects.select_for_update().filter(tenant=tenant).order_by("pk"))
+    chosen = next((domain for domain in domains if domain.domain == hostname), None)
+    if chosen is None:
+        raise TenantError(
+            TenantErrorCode.HOSTNAME_INVALID, f"“{hostname}” is not one of this shop's hostnames."
+        )
+    if chosen.is_primary:
+        return chosen
+    for domain in domains:
+        if domain.is_primary:
+            domain.is_primary = False
+            domain.save(update_fields=["is_primary"])  # first: one primary per tenant is a constraint
+    chosen.is_primary = True
+    chosen.save(update_fields=["is_primary"])
+    _audit("domain.made_primary", tenant=tenant, actor=None, hostname=hostname, requested_by=requested_by)
+    return chosen
 
 
 def ensure_platform_tenant(*, hostnames: list[str]) -> Tenant:

@@ -12,10 +12,11 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tenants.utils import schema_context
 
 from tenants import pool
@@ -91,10 +92,15 @@ def django_db_setup(
 
 @pytest.fixture(autouse=True)
 def _public_schema_and_fresh_caches() -> Iterator[None]:
-    """Each test starts on the public schema with empty caches (routes, themes)."""
+    """Each test starts on the public schema, in the default language, with empty caches (routes, themes).
+
+    A request through the test client leaves its negotiated language active in the thread.
+    """
     activate_public_schema()
+    translation.activate(settings.LANGUAGE_CODE)
     yield
     activate_public_schema()
+    translation.activate(settings.LANGUAGE_CODE)
     for alias in ("default", "routing"):
         caches[alias].clear()
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.translation import get_language
 
 from core.money import Money
 
@@ -12,4 +11,4 @@ register = template.Library()
 
 @register.filter
 def money(amount_minor: int, currency: str) -> str:
-    return Money(int(amount_minor), currency).format(locale=(get_language() or "en").replace("-", "_"))
+    return Money(int(amount_minor), currency).format()

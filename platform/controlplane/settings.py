@@ -105,7 +105,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Cookie, then Accept-Language, then the shop's default language (needs request.tenant).
+    "branding.middleware.ShopLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -123,6 +124,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
                 "branding.context_processors.theme",
             ],
         },
@@ -198,6 +200,8 @@ CELERY_BEAT_SCHEDULE = {
     # Holds give their tickets back by themselves; unpaid pay-later orders lapse.
     "expire-holds": {"task": "inventory.expire_holds_everywhere", "schedule": 30.0},
     "expire-unpaid-orders": {"task": "orders.expire_unpaid_orders_everywhere", "schedule": 300.0},
+    # Custom domains are routed as soon as their DNS TXT record shows up.
+    "verify-custom-domains": {"task": "branding.verify_custom_domains_everywhere", "schedule": 600.0},
     # Control plane: payouts are made once per schedule period, however often this runs.
     "run-due-payouts": {"task": "payouts.run_due_payouts", "schedule": 3600.0},
     "reconcile-ledger": {"task": "ledger.reconcile_with_provider", "schedule": 86400.0},
@@ -278,6 +282,8 @@ LANGUAGES = [
     ("ar", "العربية"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -293,6 +299,23 @@ WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 
+# The platform's name in the notice on shops whose plan does not remove it ("Ticketing by …").
+PLATFORM_NAME = os.environ.get("PLATFORM_NAME", "Ticket platform")
+
+# Custom domains: ownership is proven by a DNS TXT record, read through this resolver class
+# (a dotted path; tests bring their own). Nameservers as "host" or "host:port", comma-separated;
+# empty means the system's resolvers.
+CUSTOM_DOMAIN_TXT_RESOLVER = os.environ.get(
+    "CUSTOM_DOMAIN_TXT_RESOLVER", "branding.txt_records.DnsPythonTxtResolver"
+)
+CUSTOM_DOMAIN_DNS_NAMESERVERS = [
+    name.strip() for name in os.environ.get("CUSTOM_DOMAIN_DNS_NAMESERVERS", "").split(",") if name.strip()
+]
+CUSTOM_DOMAIN_DNS_TIMEOUT = float(os.environ.get("CUSTOM_DOMAIN_DNS_TIMEOUT", "3"))
+CUSTOM_DOMAIN_VERIFICATION_DAYS = int(os.environ.get("CUSTOM_DOMAIN_VERIFICATION_DAYS", "7"))
+# Asked by the TLS proxy before it issues a certificate on demand (see the README, "Custom domains").
+TLS_ASK_PATH = os.environ.get("TLS_ASK_PATH", "/internal/tls/allowed-hostname/")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LOGGING = {
@@ -305,7 +328,7 @@ LOGGING = {
 # Host → tenant lookups, cached apart from the per-tenant cache keys (they are made
 # before any tenant is chosen). Shared through Redis when configured; in-process
 # entries live shorter, since invalidation reaches only the process that made it.
-CACHES["routing"] = (
+_routing_cache: dict[str, Any] = (
     {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "routing"}
     if REDIS_URL
     else {
@@ -314,6 +337,7 @@ CACHES["routing"] = (
         "OPTIONS": {"MAX_ENTRIES": 100_000},
     }
 )
+CACHES["routing"] = _routing_cache
 TENANT_ROUTING_CACHE_SECONDS = int(
     os.environ.get("TENANT_ROUTING_CACHE_SECONDS", "300" if REDIS_URL else "15")
 )

@@ -5,8 +5,11 @@ from django.urls import include, path
 urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("backoffice/billing/", include("billing.reports.urls")),
+    path("backoffice/", include("branding.backoffice_urls")),
     path("backoffice/", include("ticketing.backoffice.urls")),
     path("api/v1/billing/", include("billing.reports.api_urls")),
+    path("i18n/", include("django.conf.urls.i18n")),  # the language switcher posts to i18n/setlang/
+    path("", include("branding.urls")),
     path("", include("ticketing.orders.urls")),
     path("", include("ticketing.tickets.urls")),
     path("", include("ticketing.catalog.urls")),

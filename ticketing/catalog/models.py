@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 CURRENCY_ISO = Q(currency__regex=r"^[A-Z]{3}$")
 
@@ -50,9 +51,9 @@ class Event(models.Model):
         CANCELLED = "cancelled", "Cancelled"
 
     class AttendanceMode(models.TextChoices):
-        IN_PERSON = "in_person", "In person"
-        ONLINE = "online", "Online"
-        HYBRID = "hybrid", "Hybrid"
+        IN_PERSON = "in_person", _("In person")
+        ONLINE = "online", _("Online")
+        HYBRID = "hybrid", _("Hybrid")
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)

@@ -12,6 +12,7 @@ from django.db.models import OuterRef, Q, QuerySet
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from core.money import Money
 from ticketing.catalog.models import Event
@@ -61,14 +62,28 @@ class DiscountRule:
         where = f" ({', '.join(named)})" if named else ""
         if self.kind == Discount.Kind.PACKAGE:
             contents = " + ".join(
-                f"{per} × {ticket_type_names.get(pk, 'ticket')}" for pk, per in self.package
+                f"{per} × {ticket_type_names.get(pk) or _('ticket')}" for pk, per in self.package
             )
-            return f"{contents} for {Money(self.amount_minor, self.currency)}"
+            return _("%(contents)s for %(price)s") % {
+                "contents": contents,
+                "price": Money(self.amount_minor, self.currency),
+            }
         if self.kind == Discount.Kind.GROUP:
-            return f"{percent} off from {self.min_tickets} tickets{where}"
+            return (
+                _("%(percent)s off from %(minimum)s tickets")
+                % {
+                    "percent": percent,
+                    "minimum": self.min_tickets,
+                }
+                + where
+            )
         if self.kind == Discount.Kind.AMOUNT:
-            return f"{Money(self.amount_minor, self.currency)} off each ticket{where}"
-        return f"{percent} off{where}" if self.percent_bp else f"Unlocks tickets{where}"
+            return (
+                _("%(amount)s off each ticket") % {"amount": Money(self.amount_minor, self.currency)} + where
+            )
+        if self.percent_bp:
+            return _("%(percent)s off") % {"percent": percent} + where
+        return _("Unlocks tickets") + where
 
     def is_current(self, now: datetime) -> bool:
         return (
@@ -93,20 +108,29 @@ class EventDiscounts:
         now = now or timezone.now()
         promo = self.promo
         if promo is None:
-            raise _code_error(DiscountErrorCode.UNKNOWN_CODE, f"We do not know the code “{self.code}”.")
+            raise _code_error(
+                DiscountErrorCode.UNKNOWN_CODE, _("We do not know the code “%(code)s”.") % {"code": self.code}
+            )
         if promo.event_id is not None and promo.event_id != event_id:
             raise _code_error(
-                DiscountErrorCode.CODE_NOT_APPLICABLE, f"The code “{self.code}” is not valid for this event."
+                DiscountErrorCode.CODE_NOT_APPLICABLE,
+                _("The code “%(code)s” is not valid for this event.") % {"code": self.code},
             )
         if not promo.is_active:
-            raise _code_error(DiscountErrorCode.CODE_EXPIRED, f"The code “{self.code}” is no longer valid.")
+            raise _code_error(
+                DiscountErrorCode.CODE_EXPIRED,
+                _("The code “%(code)s” is no longer valid.") % {"code": self.code},
+            )
         if promo.valid_from is not None and now < promo.valid_from:
             when = date_format(timezone.localtime(promo.valid_from), "DATETIME_FORMAT")
             raise _code_error(
-                DiscountErrorCode.CODE_NOT_YET_VALID, f"The code “{self.code}” is valid from {when}."
+                DiscountErrorCode.CODE_NOT_YET_VALID,
+                _("The code “%(code)s” is valid from %(when)s.") % {"code": self.code, "when": when},
             )
         if promo.valid_until is not None and now >= promo.valid_until:
-            raise _code_error(DiscountErrorCode.CODE_EXPIRED, f"The code “{self.code}” has expired.")
+            raise _code_error(
+                DiscountErrorCode.CODE_EXPIRED, _("The code “%(code)s” has expired.") % {"code": self.code}
+            )
         if promo.usage_limit is not None and promo.times_used >= promo.usage_limit:
             raise code_exhausted(self.code)
         return promo
@@ -121,7 +145,9 @@ def _code_error(code: DiscountErrorCode, message: str) -> DiscountError:
 
 
 def code_exhausted(code: str) -> DiscountError:
-    return _code_error(DiscountErrorCode.CODE_EXHAUSTED, f"The code “{code}” has been used up.")
+    return _code_error(
+        DiscountErrorCode.CODE_EXHAUSTED, _("The code “%(code)s” has been used up.") % {"code": code}
+    )
 
 
 NO_DISCOUNTS = EventDiscounts()

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ticketing.catalog.models import AddOn, Event, TicketType
 from ticketing.inventory import locking
@@ -67,7 +68,9 @@ def check_selection(
     """Apply the sale rules to a selection without changing anything; raises InventoryError."""
     now = now or timezone.now()
     if event.status != Event.Status.PUBLISHED or event.ends_at <= now:
-        raise InventoryError(InventoryErrorCode.EVENT_NOT_ON_SALE, f"“{event}” is not on sale.")
+        raise InventoryError(
+            InventoryErrorCode.EVENT_NOT_ON_SALE, _("“%(event)s” is not on sale.") % {"event": event}
+        )
     visibilities = (
         (TicketType.Visibility.PUBLIC, TicketType.Visibility.HIDDEN)
         if box_office
@@ -91,33 +94,39 @@ def check_selection(
         if ticket_offer is None:
             raise InventoryError(
                 InventoryErrorCode.UNKNOWN_ITEM,
-                "One of the chosen tickets is not sold here.",
+                _("One of the chosen tickets is not sold here."),
                 field="tickets",
             )
         ticket_type = ticket_offer.ticket_type
         if ticket_offer.state in (SaleState.NOT_YET, SaleState.ENDED):
-            when = "is not on sale yet" if ticket_offer.state == SaleState.NOT_YET else "is no longer on sale"
+            when = (
+                _("“%(name)s” is not on sale yet.")
+                if ticket_offer.state == SaleState.NOT_YET
+                else _("“%(name)s” is no longer on sale.")
+            )
             raise InventoryError(
                 InventoryErrorCode.NOT_ON_SALE,
-                f"“{ticket_type.name}” {when}.",
+                when % {"name": ticket_type.name},
                 field=f"ticket_{ticket_type_id}",
             )
         if quantity < ticket_type.min_per_order:
             raise InventoryError(
                 InventoryErrorCode.BELOW_MINIMUM,
-                f"“{ticket_type.name}” is sold in orders of at least {ticket_type.min_per_order}.",
+                _("“%(name)s” is sold in orders of at least %(minimum)s.")
+                % {"name": ticket_type.name, "minimum": ticket_type.min_per_order},
                 field=f"ticket_{ticket_type_id}",
             )
         if quantity > ticket_type.max_per_order:
             raise InventoryError(
                 InventoryErrorCode.ABOVE_MAXIMUM,
-                f"At most {ticket_type.max_per_order} “{ticket_type.name}” tickets per order.",
+                _("At most %(maximum)s “%(name)s” tickets per order.")
+                % {"maximum": ticket_type.max_per_order, "name": ticket_type.name},
                 field=f"ticket_{ticket_type_id}",
             )
         tickets.append((ticket_offer, quantity))
     if not tickets:
         raise InventoryError(
-            InventoryErrorCode.EMPTY_SELECTION, "Choose at least one ticket.", field="tickets"
+            InventoryErrorCode.EMPTY_SELECTION, _("Choose at least one ticket."), field="tickets"
         )
     addons: list[tuple[AddOnOffer, int]] = []
     for addon_id, quantity in selection.addons.items():
@@ -127,12 +136,15 @@ def check_selection(
         addon_offer = offer.addons.get(addon_id)
         if addon_offer is None:
             raise InventoryError(
-                InventoryErrorCode.UNKNOWN_ITEM, "One of the chosen extras is not sold here.", field="addons"
+                InventoryErrorCode.UNKNOWN_ITEM,
+                _("One of the chosen extras is not sold here."),
+                field="addons",
             )
         if quantity > addon_offer.addon.max_per_order:
             raise InventoryError(
                 InventoryErrorCode.ABOVE_MAXIMUM,
-                f"At most {addon_offer.addon.max_per_order} × “{addon_offer.addon.name}” per order.",
+                _("At most %(maximum)s × “%(name)s” per order.")
+                % {"maximum": addon_offer.addon.max_per_order, "name": addon_offer.addon.name},
                 field=f"addon_{addon_id}",
             )
         addons.append((addon_offer, quantity))
@@ -143,7 +155,7 @@ def _check_quantity(quantity: int) -> None:
     if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 0:
         raise InventoryError(
             InventoryErrorCode.INVALID_QUANTITY,
-            "Quantities are whole numbers, zero or more.",
+            _("Quantities are whole numbers, zero or more."),
             field="tickets",
         )
 
@@ -174,9 +186,9 @@ def _sold_out(checked: CheckedSelection, stock_id: int) -> InventoryError:
         ]
         name, field_name = next((label, key) for sid, label, key in items if sid == stock_id)
     message = (
-        f"Sorry, “{name}” is sold out."
+        _("Sorry, “%(name)s” is sold out.") % {"name": name}
         if left == 0
-        else f"Only {left} left for “{name}”: please choose fewer."
+        else _("Only %(left)s left for “%(name)s”: please choose fewer.") % {"left": left, "name": name}
     )
     return InventoryError(InventoryErrorCode.SOLD_OUT, message, field=field_name, extra={"available": left})
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
 from ticketing.inventory.selectors import EventOffer
@@ -15,7 +16,7 @@ from ticketing.orders.models import Order
 class SelectionForm(forms.Form):
     """Quantities for each ticket type and add-on on offer."""
 
-    promo_code = forms.CharField(max_length=64, required=False, label="Promo code")
+    promo_code = forms.CharField(max_length=64, required=False, label=_("Promo code"))
 
     def __init__(self, *args: Any, offer: EventOffer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -41,14 +42,14 @@ class SelectionForm(forms.Form):
 
 
 class BuyerForm(forms.Form):
-    name = forms.CharField(max_length=150, label="Full name")
-    email = forms.EmailField(label="E-mail address")
-    phone = forms.CharField(max_length=32, required=False, label="Phone (optional)")
+    name = forms.CharField(max_length=150, label=_("Full name"))
+    email = forms.EmailField(label=_("E-mail address"))
+    phone = forms.CharField(max_length=32, required=False, label=_("Phone (optional)"))
     payment_method = forms.ChoiceField(
         choices=[(Order.PaymentMethod.PAY_LATER, Order.PaymentMethod.PAY_LATER.label)],
         initial=Order.PaymentMethod.PAY_LATER,
         widget=forms.RadioSelect,
-        label="Payment",
+        label=_("Payment"),
     )
     expected_total_minor = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
@@ -63,7 +64,7 @@ class OneStepCheckoutForm(BuyerForm, SelectionForm):
 
 
 class MyTicketsForm(forms.Form):
-    email = forms.EmailField(label="E-mail address used for the order")
+    email = forms.EmailField(label=_("E-mail address used for the order"))
 
 
 def add_domain_error(form: forms.Form, error: DomainError) -> None:

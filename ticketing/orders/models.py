@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from core.money import Money
 from ticketing.catalog.models import AddOn, Event, TicketType
@@ -13,16 +14,16 @@ from ticketing.inventory.models import Hold, Stock
 
 class Order(models.Model):
     class Status(models.TextChoices):
-        PENDING_PAYMENT = "pending_payment", "Pending payment"
-        PAID = "paid", "Paid"
-        CANCELLED = "cancelled", "Cancelled"
-        REFUNDED = "refunded", "Refunded"
-        PARTIALLY_REFUNDED = "partially_refunded", "Partially refunded"
-        EXPIRED = "expired", "Expired"
+        PENDING_PAYMENT = "pending_payment", _("Pending payment")
+        PAID = "paid", _("Paid")
+        CANCELLED = "cancelled", _("Cancelled")
+        REFUNDED = "refunded", _("Refunded")
+        PARTIALLY_REFUNDED = "partially_refunded", _("Partially refunded")
+        EXPIRED = "expired", _("Expired")
 
     class PaymentMethod(models.TextChoices):
-        PAY_LATER = "pay_later", "Pay later (bank transfer or at the box office)"
-        FREE = "free", "Free"
+        PAY_LATER = "pay_later", _("Pay later (bank transfer or at the box office)")
+        FREE = "free", _("Free")
 
     code = models.CharField(max_length=12, unique=True, help_text="Short code the buyer quotes.")
     secret = models.CharField(max_length=43, help_text="Part of the buyer's private links.")
@@ -39,6 +40,11 @@ class Order(models.Model):
     refunded_minor = models.PositiveIntegerField(default=0)
     payment_method = models.CharField(max_length=16, choices=PaymentMethod.choices)
     promo_code = models.CharField(max_length=64, blank=True)
+    language = models.CharField(
+        max_length=10,
+        blank=True,
+        help_text="The buyer's language when ordering: e-mails and documents use it.",
+    )
     payment_due_at = models.DateTimeField(null=True, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -148,9 +154,9 @@ class Refund(models.Model):
 
 class Ticket(models.Model):
     class Status(models.TextChoices):
-        VALID = "valid", "Valid"
-        CANCELLED = "cancelled", "Cancelled"
-        REFUNDED = "refunded", "Refunded"
+        VALID = "valid", _("Valid")
+        CANCELLED = "cancelled", _("Cancelled")
+        REFUNDED = "refunded", _("Refunded")
 
     public_id = models.CharField(max_length=32, unique=True, help_text="Unguessable: 128 random bits.")
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="tickets")

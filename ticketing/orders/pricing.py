@@ -36,6 +36,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.utils.translation import gettext as _
+
+from branding.selectors import translated_text
 from ticketing.catalog.models import AddOn, TicketType
 from ticketing.discounts.errors import DiscountError, DiscountErrorCode
 from ticketing.discounts.models import Discount
@@ -159,14 +162,15 @@ def _apply_packages(
         saving = value - rule.amount_minor
         if saving > 0:
             candidates.append((position != 0 or not rule.code, -saving, rule.id, rule, saving))
-    for *_, rule, saving in sorted(candidates, key=lambda candidate: candidate[:3]):
+    for *_ordering, rule, saving in sorted(candidates, key=lambda candidate: candidate[:3]):
         count = min(remaining[ticket_type_id] // per for ticket_type_id, per in rule.package)
         if count == 0:
             continue
         for ticket_type_id, per in rule.package:
             remaining[ticket_type_id] -= per * count
         weights = [lines[ticket_type_id].unit_price_minor * per for ticket_type_id, per in rule.package]
-        for (ticket_type_id, _), share in zip(rule.package, share_out(saving * count, weights), strict=True):
+        shares = share_out(saving * count, weights)
+        for (ticket_type_id, _per), share in zip(rule.package, shares, strict=True):
             lines[ticket_type_id].discount_minor += share
         bundles[rule.id] += count
         saved[rule.id] += saving * count
@@ -226,18 +230,26 @@ def _not_applicable(promo: DiscountRule, checked: CheckedSelection) -> DiscountE
     offers = checked.offer.ticket_types
     if promo.kind == Discount.Kind.PACKAGE:
         contents = ", ".join(
-            f"{per} × {offers[ticket_type_id].ticket_type.name}"
+            f"{per} × {translated_text(offers[ticket_type_id].ticket_type, 'name')}"
             for ticket_type_id, per in promo.package
             if ticket_type_id in offers
         )
-        message = f"The code “{promo.code}” is for a package of {contents}: choose at least that."
+        message = _("The code “%(code)s” is for a package of %(contents)s: choose at least that.") % {
+            "code": promo.code,
+            "contents": contents,
+        }
     elif promo.kind == Discount.Kind.GROUP:
-        message = f"The code “{promo.code}” applies from {promo.min_tickets} tickets."
+        message = _("The code “%(code)s” applies from %(minimum)s tickets.") % {
+            "code": promo.code,
+            "minimum": promo.min_tickets,
+        }
     elif promo.ticket_type_ids:
         names = ", ".join(
-            offer.ticket_type.name for ticket_type_id, offer in offers.items() if promo.covers(ticket_type_id)
+            translated_text(offer.ticket_type, "name")
+            for ticket_type_id, offer in offers.items()
+            if promo.covers(ticket_type_id)
         )
-        message = f"The code “{promo.code}” applies only to: {names}."
+        message = _("The code “%(code)s” applies only to: %(names)s.") % {"code": promo.code, "names": names}
     else:
-        message = f"The code “{promo.code}” does not apply to the tickets you chose."
+        message = _("The code “%(code)s” does not apply to the tickets you chose.") % {"code": promo.code}
     return DiscountError(DiscountErrorCode.CODE_NOT_APPLICABLE, message, field="promo_code")

@@ -19,10 +19,12 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from billing.ledger import services as ledger
+from branding.selectors import email_sender
 from core.side_effects import enqueue_after_commit
 from core.tasks import send_email
 from ticketing.audit.services import record
@@ -66,14 +68,14 @@ def clean_buyer(buyer: Buyer) -> Buyer:
     name = " ".join(buyer.name.split())
     email = buyer.email.strip().lower()
     if not name:
-        raise OrderError(OrderErrorCode.INVALID_BUYER, "Please enter your name.", field="name")
+        raise OrderError(OrderErrorCode.INVALID_BUYER, _("Please enter your name."), field="name")
     if len(name) > 150:
-        raise OrderError(OrderErrorCode.INVALID_BUYER, "Your name is too long.", field="name")
+        raise OrderError(OrderErrorCode.INVALID_BUYER, _("Your name is too long."), field="name")
     try:
         validate_email(email)
     except ValidationError:
         raise OrderError(
-            OrderErrorCode.INVALID_BUYER, "Please enter a valid e-mail address.", field="email"
+            OrderErrorCode.INVALID_BUYER, _("Please enter a valid e-mail address."), field="email"
         ) from None
     return Buyer(name=name, email=email, phone=buyer.phone.strip()[:32])
 
@@ -90,7 +92,7 @@ def _check_expected_total(priced: Quote, expected_total_minor: int | None) -> No
     if expected_total_minor is not None and expected_total_minor != priced.total_minor:
         raise OrderError(
             OrderErrorCode.PRICE_MISMATCH,
-            "The price shown to you no longer matches. Nothing was booked; please check the new total.",
+            _("The price shown to you no longer matches. Nothing was booked; please check the new total."),
             extra={"total_minor": priced.total_minor},
         )
 
@@ -124,6 +126,7 @@ def _write_order(
         total_minor=priced.total_minor,
         payment_method=Order.PaymentMethod.FREE if free else payment_method,
         promo_code=priced.promo_code,
+        language=translation.get_language() or "",
         payment_due_at=None if free else now + timedelta(days=settings.PAY_LATER_DAYS),
         paid_at=now if free else None,
     )
@@ -289,14 +292,17 @@ def _place(hold: Hold, buyer: Buyer, payment_method: str, expected_total_minor: 
         ):
             raise OrderError(
                 OrderErrorCode.HOLD_EXPIRED,
-                "Your reservation has expired and the tickets went back on sale. Please choose again.",
+                _("Your reservation has expired and the tickets went back on sale. Please choose again."),
             )
         if hold.status != Hold.Status.ACTIVE:
             raise OrderError(
-                OrderErrorCode.HOLD_NOT_ACTIVE, "This reservation was given up. Please choose again."
+                OrderErrorCode.HOLD_NOT_ACTIVE, _("This reservation was given up. Please choose again.")
             )
         if hold.event.status == Event.Status.CANCELLED:
-            raise OrderError(OrderErrorCode.EVENT_CANCELLED, f"Sorry, “{hold.event}” has been cancelled.")
+            raise OrderError(
+                OrderErrorCode.EVENT_CANCELLED,
+                _("Sorry, “%(event)s” has been cancelled.") % {"event": hold.event},
+            )
         priced = quote_hold(hold)
         _check_expected_total(priced, expected_total_minor)
         order = _write_order(
@@ -517,7 +523,7 @@ def email_for_magic_link(token: str) -> str:
         return signing.TimestampSigner(salt=MAGIC_LINK_SALT).unsign(token, max_age=MAGIC_LINK_MAX_AGE)
     except signing.BadSignature:
         raise OrderError(
-            OrderErrorCode.INVALID_LINK, "This link is invalid or has expired. Ask for a new one."
+            OrderErrorCode.INVALID_LINK, _("This link is invalid or has expired. Ask for a new one.")
         ) from None
 
 
@@ -528,13 +534,17 @@ def send_my_tickets_link(*, email: str, link_base: str) -> None:
         validate_email(email)
     except ValidationError:
         raise OrderError(
-            OrderErrorCode.INVALID_BUYER, "Please enter a valid e-mail address.", field="email"
+            OrderErrorCode.INVALID_BUYER, _("Please enter a valid e-mail address."), field="email"
         ) from None
     url = f"{link_base}{magic_link_token(email)}/"
+    sender = email_sender()
     with transaction.atomic(durable=True):
         enqueue_after_commit(
             send_email,
             to=[email],
-            subject="Your tickets",
-            body=f"Open this link to see your orders and tickets (valid for 24 hours):\n\n{url}\n",
+            # In the language the buyer asked in, from the shop's name.
+            subject=_("Your tickets"),
+            body=_("Open this link to see your orders and tickets (valid for 24 hours):") + f"\n\n{url}\n",
+            from_email=sender.from_email,
+            reply_to=sender.reply_to,
         )

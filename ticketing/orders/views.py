@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from branding.selectors import translated_text
 from core.errors import DomainError
 from ticketing.catalog.models import Event
 from ticketing.catalog.selectors import storefront_event
@@ -66,7 +67,10 @@ def _code_state(event: Event, code: str) -> CodeState:
 
 def _described(code_state: CodeState, offer: EventOffer) -> list[tuple[str, str]]:
     """The discounts a buyer may get here (automatic ones, and their code's), in words."""
-    names = {pk: ticket_offer.ticket_type.name for pk, ticket_offer in offer.ticket_types.items()}
+    names = {
+        pk: translated_text(ticket_offer.ticket_type, "name")
+        for pk, ticket_offer in offer.ticket_types.items()
+    }
     rules = list(code_state.discounts.automatic)
     if code_state.applied and code_state.discounts.promo is not None:
         rules.insert(0, code_state.discounts.promo)

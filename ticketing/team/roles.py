@@ -27,6 +27,7 @@ class Permission(StrEnum):
     SCAN = "scan"  # check tickets in at the entrance
     VIEW_REPORTS = "view_reports"  # sales figures
     MANAGE_TEAM = "manage_team"  # invite, change roles, remove
+    MANAGE_BRANDING = "manage_branding"  # the shop's look, legal pages, translations, custom domains
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -39,7 +40,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 
 ROLE_DESCRIPTIONS: dict[Role, str] = {
     Role.OWNER: "Everything, including the team.",
-    Role.MANAGER: "Events, discounts, orders, refunds, box office and reports; not the team.",
+    Role.MANAGER: (
+        "Events, discounts, orders, refunds, box office, reports, branding and domains; not the team."
+    ),
     Role.BOX_OFFICE: "Finds orders, takes payments at the door and scans tickets.",
     Role.SCANNER: "Scans tickets at the entrance.",
     Role.ANALYST: "Reads sales reports.",

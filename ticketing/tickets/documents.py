@@ -20,7 +20,10 @@ import weasyprint
 from babel.dates import format_date, format_time
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.template.loader import get_template, render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
 
+from branding.selectors import translated_text
 from core.money import Money
 from ticketing.catalog.models import Event
 from ticketing.orders.models import Ticket
@@ -51,8 +54,12 @@ class TicketPage:
 
 @dataclass(frozen=True)
 class TicketSheet:
-    """Everything one order's ticket PDF shows, as plain text, so it can be fingerprinted."""
+    """Everything one order's ticket PDF shows, as plain text, so it can be fingerprinted.
 
+    ``language`` is part of it: the same order in another language is another PDF.
+    """
+
+    language: str
     shop_name: str
     primary_color: str
     accent_color: str
@@ -104,7 +111,7 @@ def event_place(event: Event) -> tuple[str, ...]:
         if city:
             lines.append(city)
     if event.attendance_mode != Event.AttendanceMode.IN_PERSON:
-        lines.append("Online")
+        lines.append(_("Online"))
     return tuple(lines)
 
 
@@ -120,7 +127,10 @@ def ticket_claims(ticket: Ticket, *, event: Event, key_id: str) -> payload.Ticke
 
 
 def ticket_sheet(found: OrderTickets, *, key_id: str, private_key: Ed25519PrivateKey) -> TicketSheet:
-    """The order's valid tickets, each with its signed code, as the PDF will show them."""
+    """The order's valid tickets, each with its signed code, as the PDF will show them.
+
+    Call it with the order's language active (``translation.override(found.language)``).
+    """
     order, event, theme = found.order, found.order.event, found.theme
     pages = []
     for ticket in found.tickets:
@@ -128,7 +138,7 @@ def ticket_sheet(found: OrderTickets, *, key_id: str, private_key: Ed25519Privat
         pages.append(
             TicketPage(
                 ticket_id=ticket.public_id,
-                ticket_type=ticket.ticket_type.name,
+                ticket_type=translated_text(ticket.ticket_type, "name", found.language),
                 attendee=ticket.attendee_name,
                 holder_initials=claims.holder_initials,
                 price=Money(ticket.line.unit_price_minor, order.currency).format(found.locale),
@@ -136,12 +146,13 @@ def ticket_sheet(found: OrderTickets, *, key_id: str, private_key: Ed25519Privat
             )
         )
     return TicketSheet(
+        language=found.language,
         shop_name=found.shop_name,
         primary_color=theme.primary_color if theme else "#1f4fd1",
         accent_color=theme.accent_color if theme else "#f2a900",
         text_color=theme.text_color if theme else "#1b1b1b",
         background_color=theme.background_color if theme else "#ffffff",
-        event_name=event.name,
+        event_name=translated_text(event, "name", found.language),
         event_when=event_when(event, locale=found.locale),
         event_timezone=event_zone(event).key,
         place=event_place(event),
@@ -167,7 +178,8 @@ def render_pdf(sheet: TicketSheet) -> bytes:
         (page, "data:image/png;base64," + base64.b64encode(qr_png(page.code)).decode())
         for page in sheet.pages
     ]
-    html = render_to_string(PDF_TEMPLATE, {"sheet": sheet, "pages": pages})
+    with translation.override(sheet.language):
+        html = render_to_string(PDF_TEMPLATE, {"sheet": sheet, "pages": pages})
     pdf = weasyprint.HTML(string=html).write_pdf()
     assert pdf is not None  # write_pdf returns bytes when given no target
     return pdf

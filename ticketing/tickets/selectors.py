@@ -8,7 +8,9 @@ from datetime import datetime
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from django.conf import settings
 from django.db.models import QuerySet
+from django.utils.translation import to_locale
 
 from branding.models import Theme
 from branding.selectors import current_theme
@@ -78,8 +80,14 @@ class OrderTickets:
         return self.theme.display_name if self.theme is not None else self.shop.name
 
     @property
+    def language(self) -> str:
+        """The buyer's language: the one the order was placed in, else the shop's default."""
+        return self.order.language or self.shop.default_language or settings.LANGUAGE_CODE
+
+    @property
     def locale(self) -> str:
-        return self.shop.default_language or "en"
+        """The language as a Babel locale name, for dates and amounts ("de", "pt_BR")."""
+        return to_locale(self.language)
 
 
 def order_tickets(*, order_id: int) -> OrderTickets:

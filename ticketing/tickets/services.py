@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from email import encoders
 from email.mime.base import MIMEBase
-from email.utils import formataddr
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from accounts.models import User
+from branding.selectors import email_sender, translated_text
 from ticketing.audit.services import record
 from ticketing.orders.models import Order, Ticket
 from ticketing.tickets import documents, key_vault, payload
@@ -108,10 +108,13 @@ def ticket_code(*, ticket: Ticket) -> str:
 def _tickets_pdf(found: OrderTickets) -> bytes:
     if not found.tickets:
         raise TicketError(
-            TicketErrorCode.NO_VALID_TICKETS, "This order has no valid tickets to download.", http_status=404
+            TicketErrorCode.NO_VALID_TICKETS,
+            _("This order has no valid tickets to download."),
+            http_status=404,
         )
     key, private_key = _signing_key()
-    sheet = documents.ticket_sheet(found, key_id=key.key_id, private_key=private_key)
+    with translation.override(found.language):
+        sheet = documents.ticket_sheet(found, key_id=key.key_id, private_key=private_key)
     fingerprint = sheet.fingerprint()
     cached = TicketsPdf.objects.filter(order=found.order, fingerprint=fingerprint).first()
     if cached is not None:
@@ -164,8 +167,15 @@ def send_order_confirmation(*, order_id: int) -> None:
     Runs in a task queued after the order commits; the PDF it renders is kept for downloads.
     """
     found = order_tickets(order_id=order_id)
+    with translation.override(found.language):  # the buyer's language, not the worker's
+        _send_order_confirmation(found)
+
+
+def _send_order_confirmation(found: OrderTickets) -> None:
     order = found.order
+    event_name = translated_text(order.event, "name", found.language)
     context = {
+        "event_name": event_name,
         "order": order,
         "lines": found.lines,
         "tickets": found.tickets,
@@ -175,10 +185,12 @@ def send_order_confirmation(*, order_id: int) -> None:
         "event_when": documents.event_when(order.event, locale=found.locale),
         "place": documents.event_place(order.event),
     }
+    sender = email_sender()  # the shop's sender name and reply-to, from its branding
     message = EmailMultiAlternatives(
-        subject=f"Your order {order.code}: {order.event.name}",
+        subject=_("Your order %(code)s: %(event)s") % {"code": order.code, "event": event_name},
         body=render_to_string("tickets/email/order_confirmation.txt", context),
-        from_email=formataddr((found.shop_name, settings.DEFAULT_FROM_EMAIL)),
+        from_email=sender.from_email,
+        reply_to=sender.reply_to,
         to=[order.buyer_email],
     )
     message.attach_alternative(

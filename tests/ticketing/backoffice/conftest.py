@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from accounts.models import User
+from branding.models import CustomDomainRequest
 from tests.conftest import client_for
 from ticketing.catalog.models import AddOn, Event, TicketType
 from ticketing.discounts.models import Discount
@@ -29,6 +30,7 @@ class Shop:
     paid_order: Order
     discount: Discount
     member: User
+    domain_request: CustomDomainRequest
 
 
 @pytest.fixture
@@ -45,8 +47,17 @@ def shop(in_acme) -> Shop:
     mark_order_paid(order=paid, actor=None)
     discount = make_discount(kind="percent", code="SPRING", percent_bp=1000, event=event, usage_limit=10)
     member = make_member("analyst", email="target@example.com")
+    domain_request = CustomDomainRequest.objects.create(hostname="tickets.acme-events.example", token="t0k3n")
     return Shop(
-        event, draft_event, ticket_type, addon, pending, Order.objects.get(pk=paid.pk), discount, member
+        event,
+        draft_event,
+        ticket_type,
+        addon,
+        pending,
+        Order.objects.get(pk=paid.pk),
+        discount,
+        member,
+        domain_request,
     )
 
 

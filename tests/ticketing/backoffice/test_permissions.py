@@ -1,7 +1,8 @@
 """Every back-office page and action checks the member's role: a role without the permission
 gets 403 and nothing changes; someone signed out is sent to sign in.
 
-The table below names every back-office URL; a test fails when a new one is not in it.
+The table below names every back-office URL (the back office's own and the branding and
+domain pages mounted beside it under /backoffice/); a test fails when a new one is not in it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from branding.models import ContentTranslation, CustomDomainRequest, LegalPage, Theme
 from ticketing.audit.models import LogEntry
 from ticketing.catalog.models import AddOn, Event, TicketType
 from ticketing.discounts.models import Discount
@@ -33,6 +35,11 @@ class Page:
     args: Callable[[Shop], list[Any]] = lambda shop: []
     post: Callable[[Shop], dict[str, str]] | None = None  # None: a page that only reads
     get: bool = True  # also opens with GET (a form page, or a page that reads)
+    namespace: str = "backoffice"
+
+    @property
+    def url_name(self) -> str:
+        return f"{self.namespace}:{self.name}"
 
 
 def no_data(shop: Shop) -> dict[str, str]:
@@ -52,6 +59,18 @@ ADDON_FIELDS = {
     "name": "Poster", "kind": "merchandise", "price_minor": "5.00", "quantity": "10", "max_per_order": "2",
     "position": "0",
 }  # fmt: skip
+
+THEME_FIELDS = {
+    "display_name": "Changed", "primary_color": "#0b3d91", "accent_color": "#ffcc00",
+    "background_color": "#ffffff", "text_color": "#1b1b1b", "font": "system", "footer_links": "",
+    "custom_css": "", "email_sender_name": "", "email_reply_to": "",
+}  # fmt: skip
+
+
+def branding_page(name: str, **fields: Any) -> Page:
+    """A branding or custom-domain page: owners and managers only (MANAGE_BRANDING)."""
+    return Page(name, frozenset({P.MANAGE_BRANDING}), namespace="branding_backoffice", **fields)
+
 
 PAGES = [
     Page("dashboard", frozenset()),
@@ -161,6 +180,20 @@ PAGES = [
         get=False,
     ),
     Page("member_remove", frozenset({P.MANAGE_TEAM}), args=lambda s: [s.member.pk], post=no_data, get=False),
+    # Branding, legal pages, translations, custom domains
+    branding_page("branding", post=lambda s: THEME_FIELDS),
+    branding_page("preview", post=lambda s: THEME_FIELDS),
+    branding_page("legal_pages", post=lambda s: {"kind": "terms", "terms-body": "Our terms."}),
+    branding_page("translations"),
+    branding_page(
+        "translate_event",
+        args=lambda s: [s.event.pk, "de"],
+        post=lambda s: {"event__name": "Konzert", "event__description": ""},
+    ),
+    branding_page("domains", post=lambda s: {"hostname": "karten.acme-events.example"}),
+    branding_page("verify_domain", args=lambda s: [s.domain_request.pk], post=no_data, get=False),
+    branding_page("remove_domain", args=lambda s: [s.domain_request.pk], post=no_data, get=False),
+    branding_page("make_main_domain", post=lambda s: {"hostname": "acme.localhost"}, get=False),
 ]
 
 
@@ -184,6 +217,10 @@ def state(shop: Shop) -> tuple[Any, ...]:
         sorted(Order.objects.values_list("pk", "status", "refunded_minor")),
         sorted(Discount.objects.values_list("pk", "name", "percent_bp", "is_active", "usage_limit")),
         sorted(Membership.objects.values_list("user__email", "user__is_active", "role")),
+        sorted(Theme.objects.values_list("pk", "display_name", "primary_color")),
+        sorted(LegalPage.objects.values_list("kind", "body")),
+        sorted(ContentTranslation.objects.values_list("object_id", "language", "field", "text")),
+        sorted(CustomDomainRequest.objects.values_list("hostname", "status")),
     )
 
 
@@ -192,7 +229,7 @@ def test_a_role_without_the_permission_gets_403_and_nothing_changes(
     shop: Shop, signed_in, page: Page, role: Role, method: str
 ) -> None:
     client: Client = signed_in(role)
-    url = reverse(f"backoffice:{page.name}", args=page.args(shop))
+    url = reverse(page.url_name, args=page.args(shop))
     before = state(shop)
     if method == "post":
         assert page.post is not None
@@ -208,7 +245,7 @@ def test_a_role_without_the_permission_gets_403_and_nothing_changes(
 def test_someone_signed_out_is_sent_to_sign_in(shop: Shop, page: Page) -> None:
     from tests.conftest import client_for
 
-    url = reverse(f"backoffice:{page.name}", args=page.args(shop))
+    url = reverse(page.url_name, args=page.args(shop))
     response = (
         client_for("acme.localhost").post(url, {}) if not page.get else client_for("acme.localhost").get(url)
     )
@@ -232,15 +269,21 @@ def test_staff_outside_the_team_are_refused(shop: Shop) -> None:
     for page in PAGES if page.get and not page.post for role in Role if page.needs <= ROLE_PERMISSIONS[role]
 ])  # fmt: skip
 def test_each_role_opens_the_pages_it_may_read(shop: Shop, signed_in, page: Page, role: Role) -> None:
-    response = signed_in(role).get(reverse(f"backoffice:{page.name}", args=page.args(shop)))
+    response = signed_in(role).get(reverse(page.url_name, args=page.args(shop)))
     assert response.status_code == 200
 
 
 def test_every_back_office_url_is_in_the_permission_table() -> None:
     resolver = get_resolver("controlplane.urls_tenant")
-    backoffice = next(
+    mounted = [
         pattern for pattern in resolver.url_patterns
-        if isinstance(pattern, URLResolver) and pattern.namespace == "backoffice"
-    )  # fmt: skip
-    names = {pattern.name for pattern in backoffice.url_patterns if isinstance(pattern, URLPattern)}
-    assert names == {page.name for page in PAGES}
+        if isinstance(pattern, URLResolver) and str(pattern.pattern) == "backoffice/"
+    ]  # fmt: skip
+    assert {included.namespace for included in mounted} == {"backoffice", "branding_backoffice"}
+    names = {
+        f"{included.namespace}:{pattern.name}"
+        for included in mounted
+        for pattern in included.url_patterns
+        if isinstance(pattern, URLPattern)
+    }
+    assert names == {page.url_name for page in PAGES}

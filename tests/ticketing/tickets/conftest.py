@@ -9,12 +9,14 @@ from typing import Any
 import pytest
 import segno
 import weasyprint
+from django.utils import translation
 
 from ticketing.catalog.models import Event, TicketType
 from ticketing.catalog.services import create_venue, publish_event
 from ticketing.inventory.services import Selection
 from ticketing.orders.models import Order
 from ticketing.orders.services import Buyer, buy_tickets
+from ticketing.tickets.selectors import current_shop
 
 from ..factories import make_event, make_ticket_type
 
@@ -79,9 +81,11 @@ def make_show() -> Show:
 
 
 def buy(show: Show, *, standing: int = 2, seated: int = 1, name: str = "Ada Lovelace") -> Order:
+    """Buy as a storefront visitor with no language of their own would: in the shop's default language."""
     selection = {show.standing.pk: standing, show.seated.pk: seated}
-    return buy_tickets(
-        event=show.event,
-        selection=Selection(tickets={pk: n for pk, n in selection.items() if n}),
-        buyer=Buyer(name=name, email="ada@example.com"),
-    )
+    with translation.override(current_shop().default_language):
+        return buy_tickets(
+            event=show.event,
+            selection=Selection(tickets={pk: n for pk, n in selection.items() if n}),
+            buyer=Buyer(name=name, email="ada@example.com"),
+        )

@@ -129,7 +129,7 @@ def test_the_sender_is_the_shops_display_name_in_its_own_language(
     body = message.get_body(("plain",))
     assert body is not None
     assert "Samstag, 12. Juli 2031, 20:00" in " ".join(body.get_content().split())
-    assert "Total: 25,00 €" in " ".join(body.get_content().split())
+    assert "Summe: 25,00 €" in " ".join(body.get_content().split())  # the order's language: German
     _, pdf = attachment(message, "application/pdf")
     assert "Bravo Tickets, München" in page_texts(pdf)[0] and order.code in page_texts(pdf)[0]
 

@@ -92,6 +92,7 @@ def test_a_german_shops_pdf_speaks_german_and_prices_in_euros(show: Show) -> Non
     assert "Bravo Tickets" in page
     assert "25,00 €" in page
     assert "Samstag, 12. Juli 2031, 20:00 – 23:00 CEST" in page
+    assert "Zeitzone" in page and "Ticket 1 von 1" in page  # the order's language, not the worker's
 
 
 @pytest.mark.usefixtures("in_acme")

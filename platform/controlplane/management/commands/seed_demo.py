@@ -12,7 +12,8 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from accounts.models import User
-from branding.services import set_theme
+from branding.models import LegalPage
+from branding.services import set_legal_page, set_theme, translate_content
 from tenants.models import Tenant
 from tenants.services import ensure_platform_tenant, provision_tenant, public_url
 from ticketing.catalog import services as catalog
@@ -35,6 +36,8 @@ class DemoReseller:
     city: str
     timezone: str
     price_minor: int
+    imprint: str
+    english_event_names: tuple[str, ...] = ()
 
 
 RESELLERS = [
@@ -51,6 +54,7 @@ RESELLERS = [
         city="Boston",
         timezone="America/New_York",
         price_minor=4500,
+        imprint="Acme Live Inc.\n100 Demo Avenue, Springfield",
     ),
     DemoReseller(
         slug="bravo",
@@ -65,6 +69,8 @@ RESELLERS = [
         city="Berlin",
         timezone="Europe/Berlin",
         price_minor=3900,
+        imprint="Bravo Tickets GmbH\nDemostraße 1, 10115 Berlin\nHandelsregister: HRB 000000 (Demo)",
+        english_event_names=("Summer Festival Berlin", "Classics in the Park"),
     ),
 ]
 
@@ -101,6 +107,11 @@ class Command(BaseCommand):
                 set_theme(display_name=reseller.name, **reseller.colors)
                 if not Event.objects.exists():
                     self._seed_catalog(reseller, owner)
+                if not LegalPage.objects.filter(kind=LegalPage.Kind.IMPRINT).exists():
+                    set_legal_page(actor=owner, kind=LegalPage.Kind.IMPRINT, body=reseller.imprint)
+                for offset, english_name in enumerate(reseller.english_event_names, start=1):
+                    event = Event.objects.get(slug=f"event-{offset}")
+                    translate_content(actor=owner, target=event, language="en", texts={"name": english_name})
             hostname = tenant.get_primary_domain().domain
             lines.append(
                 f"{tenant.name}: {public_url(hostname)}  back office {public_url(hostname, '/backoffice/')}  "
