@@ -170,7 +170,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.ReusedClientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_FUNCTION": "django_tenants.cache.make_key",
         }
@@ -281,7 +281,7 @@ LOGGING = {
 # before any tenant is chosen). Shared through Redis when configured; in-process
 # entries live shorter, since invalidation reaches only the process that made it.
 CACHES["routing"] = (
-    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "routing"}
+    {"BACKEND": "core.cache.ReusedClientRedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "routing"}
     if REDIS_URL
     else {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
