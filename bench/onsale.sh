@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # On-sale rush: 50 concurrent buyers against one event over HTTP, one order per request.
-# gunicorn sync workers (3 on 2 cores, persistent DB connections), a real Celery worker
-# on a private Redis for the after-commit work, wrk with a Lua script for unique bodies.
+# gunicorn as deployed (deploy/gunicorn.conf.py: 3 sync workers on 2 cores, persistent DB
+# connections), a real Celery worker on a private Redis for the after-commit work, wrk with a
+# Lua script for unique bodies.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -38,8 +39,10 @@ export BENCH_HOST BENCH_EVENT BENCH_TICKET_TYPE
 nice -n 10 .venv/bin/celery --workdir platform -A controlplane worker --concurrency 1 --loglevel WARNING \
   >"$OUT/worker.log" 2>&1 &
 pids+=($!)
-.venv/bin/gunicorn controlplane.wsgi:application --pythonpath platform,. --workers 3 --worker-class sync \
-  --bind "127.0.0.1:$PORT" --backlog 512 --log-level warning >"$OUT/gunicorn.log" 2>&1 &
+# The production layout (deploy/gunicorn.conf.py: 3 sync workers here, preloaded app); only
+# the address and the listen backlog for 50 simultaneous connections are the bench's own.
+GUNICORN_BIND="127.0.0.1:$PORT" .venv/bin/gunicorn -c deploy/gunicorn.conf.py controlplane.wsgi:application \
+  --pythonpath platform,. --workers 3 --backlog 512 >"$OUT/gunicorn.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do curl -s -o /dev/null -H "Host: $BENCH_HOST" "http://127.0.0.1:$PORT/" && break; sleep 0.1; done
 # Warm every worker (imports, connections, caches) with page views, not orders.

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from functools import cache
+
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from core.model_rows import cache_related, from_row, select_columns
 from ticketing.catalog.models import AddOn, Event, EventSeries, TicketType, Venue
 
 
@@ -16,8 +20,27 @@ def upcoming_published_events() -> QuerySet[Event]:
     return published_events().filter(ends_at__gt=timezone.now()).select_related("venue")
 
 
+@cache
+def _storefront_event_sql() -> str:
+    return (
+        f"SELECT {select_columns(Event, 'e')}, {select_columns(Venue, 'v')} "
+        f'FROM "{Event._meta.db_table}" e LEFT JOIN "{Venue._meta.db_table}" v ON v."id" = e."venue_id" '
+        'WHERE e."status" = %s AND e."slug" = %s'
+    )
+
+
 def storefront_event(slug: str) -> Event | None:
-    return published_events().select_related("venue").filter(slug=slug).first()
+    """The published event at ``slug``, with its venue (fixed SQL: every storefront request reads it)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_storefront_event_sql(), [Event.Status.PUBLISHED, slug])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    event, next_column = from_row(Event, row)
+    venue, _ = from_row(Venue, row, next_column)
+    assert event is not None
+    cache_related(event, "venue", venue)
+    return event
 
 
 def all_events() -> QuerySet[Event]:

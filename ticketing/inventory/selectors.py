@@ -1,4 +1,4 @@
-"""What is on sale for an event right now, with availability, read in two queries."""
+"""What is on sale for an event right now, with availability."""
 
 from __future__ import annotations
 
@@ -6,10 +6,13 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from functools import cache
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from core.model_rows import cache_related, from_row, select_columns
 from core.money import Money
 from ticketing.catalog.models import AddOn, Event, TicketType
 from ticketing.inventory.models import Hold, Stock
@@ -80,6 +83,35 @@ def sale_state(ticket_type: TicketType, available: int, now: datetime) -> SaleSt
     return SaleState.ON_SALE
 
 
+@cache
+def _stocks_sql() -> str:
+    return (
+        f"SELECT {select_columns(Stock, 's')}, {select_columns(TicketType, 't')}, "
+        f"{select_columns(AddOn, 'a')} "
+        f'FROM "{Stock._meta.db_table}" s '
+        f'LEFT JOIN "{TicketType._meta.db_table}" t ON t."id" = s."ticket_type_id" '
+        f'LEFT JOIN "{AddOn._meta.db_table}" a ON a."id" = s."addon_id" '
+        'WHERE s."event_id" = %s'
+    )
+
+
+def _stocks_of(event: Event) -> list[Stock]:
+    """The event's stock rows with their ticket type or add-on (fixed SQL: every order reads them)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_stocks_sql(), [event.pk])
+        rows = cursor.fetchall()
+    stocks = []
+    for row in rows:
+        stock, next_column = from_row(Stock, row)
+        ticket_type, next_column = from_row(TicketType, row, next_column)
+        addon, _ = from_row(AddOn, row, next_column)
+        assert stock is not None
+        cache_related(stock, "ticket_type", ticket_type)
+        cache_related(stock, "addon", addon)
+        stocks.append(stock)
+    return stocks
+
+
 def event_offer(
     event: Event,
     *,
@@ -90,7 +122,7 @@ def event_offer(
 ) -> EventOffer:
     """The event's ticket types of these visibilities (and code-only ones a code unlocked), and add-ons."""
     now = now or timezone.now()
-    stocks = list(Stock.objects.filter(event=event).select_related("ticket_type", "addon"))
+    stocks = _stocks_of(event)
     event_stock = next(
         (stock for stock in stocks if stock.ticket_type_id is None and stock.addon_id is None), None
     )
