@@ -36,7 +36,7 @@ eval "$($PY manage.py bench_onsale prepare --capacity "$CAPACITY")"
 export BENCH_HOST BENCH_EVENT BENCH_TICKET_TYPE
 
 # After-commit work (confirmation e-mails) runs in a real worker, below the web's priority.
-nice -n 10 .venv/bin/celery --workdir platform -A controlplane worker --concurrency 1 --loglevel WARNING \
+nice -n 19 .venv/bin/celery --workdir platform -A controlplane worker --concurrency 1 --loglevel WARNING \
   >"$OUT/worker.log" 2>&1 &
 pids+=($!)
 # The production layout (deploy/gunicorn.conf.py: 3 sync workers here, preloaded app); only
