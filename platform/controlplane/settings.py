@@ -159,14 +159,15 @@ DATABASES = {
         # Persistent connections: a new connection per request halves throughput.
         "CONN_MAX_AGE": int(os.environ.get("CONN_MAX_AGE", "600")),
         "CONN_HEALTH_CHECKS": True,
-        # Server-side binding lets psycopg prepare a statement the second time a connection
-        # runs it, so PostgreSQL stops re-planning the order path's queries (measured: its CPU
-        # per order 2.4 -> 1.4 ms). Safe with django-tenants: PostgreSQL re-plans a prepared
-        # statement when search_path changes. Behind a pooler in transaction mode without
-        # prepared-statement support, set DATABASE_PREPARE_THRESHOLD=off.
+        # Server-side binding; psycopg can also prepare a statement the second time a
+        # connection runs it (DATABASE_PREPARE_THRESHOLD=2). Measured: that cuts PostgreSQL's CPU
+        # per order in a one-shop on-sale rush (2.4 -> 1.4 ms), but with requests for many shops
+        # interleaved on a connection every search_path switch makes PostgreSQL re-plan them, and
+        # the storefront's CPU per request rose 16 % from 1 to 200 shops (2 % without). Off by
+        # default for that reason; correct either way (tests/tenants/test_routing.py).
         "OPTIONS": {
             "server_side_binding": True,
-            "prepare_threshold": _prepare_threshold(os.environ.get("DATABASE_PREPARE_THRESHOLD", "2")),
+            "prepare_threshold": _prepare_threshold(os.environ.get("DATABASE_PREPARE_THRESHOLD", "off")),
         },
         "TEST": {"NAME": os.environ.get("TEST_DATABASE_NAME", f"test_{_database['NAME']}")},
     }

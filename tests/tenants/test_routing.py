@@ -136,16 +136,24 @@ def test_cache_keys_are_prefixed_by_schema() -> None:
 
 
 def test_prepared_statements_read_the_schema_of_the_tenant_in_use(acme: Tenant, bravo: Tenant) -> None:
-    # The connection prepares a statement once it has run a few times (settings: prepare_threshold);
-    # the same prepared statement must then read whichever tenant's schema search_path names.
+    # With DATABASE_PREPARE_THRESHOLD set, the connection prepares a statement once it has run a
+    # few times; the same prepared statement must then read whichever schema search_path names.
+    connection.ensure_connection()
+    raw = connection.connection
+    previous = raw.prepare_threshold
+    raw.prepare_threshold = 2
+
     def names_read_in(tenant: Tenant) -> set[str]:
         with schema_context(tenant.schema_name):
             return {name for _ in range(4) for name in Event.objects.values_list("name", flat=True)}
 
-    rounds = [(names_read_in(acme), names_read_in(bravo)) for _ in range(2)]
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
-        (prepared,) = cursor.fetchone()
+    try:
+        rounds = [(names_read_in(acme), names_read_in(bravo)) for _ in range(2)]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+            (prepared,) = cursor.fetchone()
+    finally:
+        raw.prepare_threshold = previous
 
     assert prepared > 0
     for acme_names, bravo_names in rounds:

@@ -16,7 +16,6 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import segno
-import weasyprint
 from babel.dates import format_date, format_time
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.template.loader import get_template, render_to_string
@@ -180,6 +179,10 @@ def render_pdf(sheet: TicketSheet) -> bytes:
     ]
     with translation.override(sheet.language):
         html = render_to_string(PDF_TEMPLATE, {"sheet": sheet, "pages": pages})
+    # Imported here: WeasyPrint takes 0.7 s to import, which every process start (web
+    # workers, migrate on deploy) would pay although only the ticket worker renders.
+    import weasyprint
+
     pdf = weasyprint.HTML(string=html).write_pdf()
     assert pdf is not None  # write_pdf returns bytes when given no target
     return pdf
