@@ -38,7 +38,7 @@ install: $(STAMP) $(MO_FILES)
 # Extraction is Django's makemessages, which needs gettext's xgettext.
 messages: install
 	@command -v xgettext >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext >/dev/null)
-	$(PY) manage.py makemessages $(addprefix -l ,$(LANGUAGES_TO_TRANSLATE)) --no-obsolete \
+	$(PY) manage.py makemessages $(addprefix -l ,$(LANGUAGES_TO_TRANSLATE)) --no-obsolete --no-location \
 		--ignore=.venv --ignore=.data --ignore=build --ignore=tests --ignore=bench
 
 demo: export PLATFORM_PUBLIC_PORT = $(PORT)

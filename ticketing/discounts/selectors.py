@@ -61,8 +61,9 @@ class DiscountRule:
         named = [ticket_type_names[pk] for pk in sorted(self.ticket_type_ids) if pk in ticket_type_names]
         where = f" ({', '.join(named)})" if named else ""
         if self.kind == Discount.Kind.PACKAGE:
+            unnamed = _("ticket")
             contents = " + ".join(
-                f"{per} × {ticket_type_names.get(pk) or _('ticket')}" for pk, per in self.package
+                f"{per} × {ticket_type_names.get(pk) or unnamed}" for pk, per in self.package
             )
             return _("%(contents)s for %(price)s") % {
                 "contents": contents,
