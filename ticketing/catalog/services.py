@@ -8,13 +8,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
-from django.utils.timezone import now
 
 from accounts.models import User
 from billing import entitlements
 from ticketing.audit.services import record
 from ticketing.catalog.errors import CatalogError, CatalogErrorCode
 from ticketing.catalog.models import AddOn, Event, EventSeries, TicketType, Venue
+from ticketing.catalog.selectors import live_event_count
 from ticketing.inventory.services import open_stock, resize_stock
 from ticketing.team.access import require_permission
 from ticketing.team.roles import Permission
@@ -85,8 +85,9 @@ def create_venue(
 
 
 def _new_event(*, capacity: int, **fields: Any) -> Event:
-    live = Event.objects.exclude(status=Event.Status.CANCELLED).filter(ends_at__gte=now())
-    entitlements.check_limit(entitlements.Limit.EVENTS, in_use=live.count())  # billing: the plan's limit
+    entitlements.check_limit(
+        entitlements.Limit.EVENTS, in_use=live_event_count()
+    )  # billing: the plan's limit
     event = Event(capacity=capacity)
     _set_fields(event, _EVENT_FIELDS, fields)
     if event.venue is not None and "timezone" not in fields:

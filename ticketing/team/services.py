@@ -16,7 +16,7 @@ from ticketing.team.access import forget_role, require_permission
 from ticketing.team.errors import TeamError, TeamErrorCode
 from ticketing.team.models import Membership
 from ticketing.team.roles import Permission, Role
-from ticketing.team.selectors import TeamMember, owner_ids, team_member
+from ticketing.team.selectors import TeamMember, owner_ids, staff_seat_count, team_member
 
 
 def _lock_team(actor: User | None) -> None:
@@ -74,8 +74,9 @@ def invite_member(
         user = User.objects.select_for_update().filter(email=email).first()
         if user is not None and team_member(user.pk) is not None:
             raise TeamError(TeamErrorCode.ALREADY_MEMBER, f"{email} is already on the team.", field="email")
-        seats = User.objects.filter(is_active=True, is_staff=True).count()
-        entitlements.check_limit(entitlements.Limit.STAFF_SEATS, in_use=seats)  # billing: the plan's seats
+        entitlements.check_limit(
+            entitlements.Limit.STAFF_SEATS, in_use=staff_seat_count()
+        )  # billing: the plan's seats
         if user is None:
             user = create_invited_staff(email=email, full_name=full_name)
         else:  # removed earlier, or an account that never had a role: invite it afresh
