@@ -249,16 +249,37 @@ class ReconciliationRunAdmin(ReadOnlyAdmin):
 
 @admin.register(PayoutAccount)
 class PayoutAccountAdmin(ReadOnlyAdmin):
-    list_display = ["tenant", "provider_account_id", "status", "charges_enabled", "payouts_enabled"]
+    list_display = [
+        "tenant",
+        "provider_account_id",
+        "status",
+        "details_submitted",
+        "charges_enabled",
+        "payouts_enabled",
+        "updated_at",
+    ]
+    list_filter = ["status", "details_submitted", "payouts_enabled"]
+    search_fields = ["tenant__name", "tenant__schema_name", "provider_account_id"]
 
 
 @admin.register(PayoutSchedule)
 class PayoutScheduleAdmin(ReadOnlyAdmin):
-    list_display = ["tenant", "interval", "holding_days", "minimum_amounts"]
+    list_display = [
+        "tenant",
+        "interval",
+        "weekly_anchor",
+        "monthly_anchor",
+        "holding_days",
+        "minimum_amounts",
+    ]
+    list_filter = ["interval"]
+    search_fields = ["tenant__name", "tenant__schema_name"]
 
 
 @admin.register(Payout)
 class PayoutAdmin(ReadOnlyAdmin):
+    """Failed payouts: filter by status "Failed"; the processor's code and message say why."""
+
     list_display = [
         "created_at",
         "tenant",
@@ -267,8 +288,11 @@ class PayoutAdmin(ReadOnlyAdmin):
         "fees_settled_minor",
         "period",
         "status",
+        "failure_code",
+        "failure_message",
     ]
-    list_filter = ["status", "currency"]
+    list_filter = ["status", "currency", "failure_code"]
+    search_fields = ["tenant__name", "tenant__schema_name", "provider_payout_id", "period"]
 
 
 @admin.register(Report)

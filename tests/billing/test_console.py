@@ -119,3 +119,24 @@ def test_the_console_refuses_a_downgrade_below_current_use(console: Client, acme
 def test_the_reseller_page_does_not_change_the_plan_around_billing(console: Client, acme: Tenant) -> None:
     page = console.get(f"/admin/tenants/tenant/{acme.pk}/change/").content.decode()
     assert 'name="plan"' not in page
+
+
+def test_platform_admins_see_payout_accounts_schedules_and_failed_payouts(
+    console: Client, acme: Tenant
+) -> None:
+    from billing.payouts import services as payouts
+    from billing.payouts.models import Payout, PayoutAccount
+
+    PayoutAccount.objects.create(tenant=acme, provider_account_id="acct_1Console", details_submitted=True)
+    payouts.set_payout_schedule(tenant=acme, actor=None, interval="monthly", holding_days=7)
+    Payout.objects.create(tenant=acme, currency="USD", amount_minor=5000, period="2026-11-01",
+                          status=Payout.Status.FAILED, failure_code="account_closed",
+                          failure_message="The bank account has been closed.")  # fmt: skip
+    Payout.objects.create(tenant=acme, currency="USD", amount_minor=7000, period="2026-10-01",
+                          status=Payout.Status.PAID)  # fmt: skip
+    accounts = console.get("/admin/payouts/payoutaccount/").content.decode()
+    assert "acct_1Console" in accounts
+    assert "Monthly" in console.get("/admin/payouts/payoutschedule/").content.decode()
+    failed = console.get("/admin/payouts/payout/?status__exact=failed").content.decode()
+    assert "The bank account has been closed." in failed and "2026-11-01" in failed
+    assert "2026-10-01" not in failed

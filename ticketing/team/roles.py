@@ -28,20 +28,22 @@ class Permission(StrEnum):
     VIEW_REPORTS = "view_reports"  # sales figures
     MANAGE_TEAM = "manage_team"  # invite, change roles, remove
     MANAGE_BRANDING = "manage_branding"  # the shop's look, legal pages, translations, custom domains
+    MANAGE_PAYOUTS = "manage_payouts"  # the payout account, schedule and statements: where the money goes
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: frozenset(Permission),
-    Role.MANAGER: frozenset(Permission) - {Permission.MANAGE_TEAM},
+    Role.MANAGER: frozenset(Permission) - {Permission.MANAGE_TEAM, Permission.MANAGE_PAYOUTS},
     Role.BOX_OFFICE: frozenset({Permission.VIEW_ORDERS, Permission.SELL_BOX_OFFICE, Permission.SCAN}),
     Role.SCANNER: frozenset({Permission.SCAN}),
     Role.ANALYST: frozenset({Permission.VIEW_REPORTS}),
 }
 
 ROLE_DESCRIPTIONS: dict[Role, str] = {
-    Role.OWNER: "Everything, including the team.",
+    Role.OWNER: "Everything, including the team and payouts.",
     Role.MANAGER: (
-        "Events, discounts, orders, refunds, box office, reports, branding and domains; not the team."
+        "Events, discounts, orders, refunds, box office, reports, branding and domains; not the team "
+        "or payouts."
     ),
     Role.BOX_OFFICE: "Finds orders, takes payments at the door and scans tickets.",
     Role.SCANNER: "Scans tickets at the entrance.",
