@@ -232,8 +232,16 @@ class LedgerTransactionAdmin(ReadOnlyAdmin):
 
 class MismatchInline(admin.TabularInline):
     model = ReconciliationMismatch
-    fields = ["tenant", "kind", "currency", "ledger_minor", "provider_minor", "detail"]
-    readonly_fields = ["tenant", "kind", "currency", "ledger_minor", "provider_minor", "detail"]
+    fields = ["tenant", "kind", "currency", "ledger_minor", "provider_minor", "provider_reference", "detail"]
+    readonly_fields = [
+        "tenant",
+        "kind",
+        "currency",
+        "ledger_minor",
+        "provider_minor",
+        "provider_reference",
+        "detail",
+    ]
     extra = 0
     can_delete = False
 

@@ -50,7 +50,7 @@ def plan_offers() -> list[PlanOffer]:
                 monthly_fee=Money(plan.monthly_fee_minor, plan.currency),
                 fees=[describe_fee(rule) for rule in rules if not rule.item_type and not rule.channel],
                 limits=limits,
-                features=[FEATURE_LABELS[feature] for feature in Feature if plan.allows(feature.value)],
+                features=[str(FEATURE_LABELS[feature]) for feature in Feature if plan.allows(feature.value)],
             )
         )
     return offers
