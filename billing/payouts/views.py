@@ -61,20 +61,20 @@ def _page(
     return render_page(request, "billing/payouts/page.html", context, section=SECTION, status=status)
 
 
-@requires(Permission.MANAGE_PAYOUTS)
+@requires(Permission.MANAGE_BILLING)
 @require_GET
 def payouts_page(request: HttpRequest) -> HttpResponse:
     return _page(request, current_reseller())
 
 
-@requires(Permission.MANAGE_PAYOUTS)
+@requires(Permission.MANAGE_BILLING)
 @require_POST
 def connect_account(request: HttpRequest) -> HttpResponse:
     """Open the payout account (once) and send the owner to Stripe's onboarding pages."""
     return _onboarding(request)
 
 
-@requires(Permission.MANAGE_PAYOUTS)
+@requires(Permission.MANAGE_BILLING)
 @require_GET
 def onboarding_refresh(request: HttpRequest) -> HttpResponse:
     """Stripe's link expired or was used: Stripe sends the owner here for a fresh one."""
@@ -99,7 +99,7 @@ def _onboarding(request: HttpRequest) -> HttpResponse:
     return redirect(start.url)
 
 
-@requires(Permission.MANAGE_PAYOUTS)
+@requires(Permission.MANAGE_BILLING)
 @require_GET
 def onboarding_return(request: HttpRequest) -> HttpResponse:
     """Back from Stripe's pages: read the account's state (details submitted, payouts enabled)."""
@@ -117,7 +117,7 @@ def onboarding_return(request: HttpRequest) -> HttpResponse:
     return redirect("payouts:page")
 
 
-@requires(Permission.MANAGE_PAYOUTS)
+@requires(Permission.MANAGE_BILLING)
 @require_POST
 def set_schedule(request: HttpRequest) -> HttpResponse:
     tenant = current_reseller()
@@ -138,7 +138,7 @@ def set_schedule(request: HttpRequest) -> HttpResponse:
     return redirect("payouts:page")
 
 
-@requires(Permission.MANAGE_PAYOUTS)
+@requires(Permission.MANAGE_BILLING)
 @require_POST
 def prepare_statement(request: HttpRequest, payout_id: int) -> HttpResponse:
     """Make the payout's statement (PDF or CSV; a task, run at once without a broker)."""
@@ -159,7 +159,7 @@ def prepare_statement(request: HttpRequest, payout_id: int) -> HttpResponse:
     return redirect("payouts:page")
 
 
-@requires(Permission.MANAGE_PAYOUTS)  # type: ignore[arg-type]  # a streamed file, not an HttpResponse
+@requires(Permission.MANAGE_BILLING)  # type: ignore[arg-type]  # a streamed file, not an HttpResponse
 @require_GET
 def download_statement(request: HttpRequest, report_id: int) -> FileResponse:
     report = Report.objects.filter(

@@ -6,6 +6,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("backoffice/billing/", include("billing.reports.urls")),
     path("backoffice/billing/", include("billing.payouts.urls")),
+    path("backoffice/billing/", include("billing.backoffice_urls")),
     path("backoffice/", include("branding.backoffice_urls")),
     path("backoffice/", include("ticketing.backoffice.urls")),
     path("api/v1/billing/", include("billing.reports.api_urls")),

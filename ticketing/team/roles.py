@@ -28,12 +28,12 @@ class Permission(StrEnum):
     VIEW_REPORTS = "view_reports"  # sales figures
     MANAGE_TEAM = "manage_team"  # invite, change roles, remove
     MANAGE_BRANDING = "manage_branding"  # the shop's look, legal pages, translations, custom domains
-    MANAGE_PAYOUTS = "manage_payouts"  # the payout account, schedule and statements: where the money goes
+    MANAGE_BILLING = "manage_billing"  # the plan, the payout account, schedule and statements
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: frozenset(Permission),
-    Role.MANAGER: frozenset(Permission) - {Permission.MANAGE_TEAM, Permission.MANAGE_PAYOUTS},
+    Role.MANAGER: frozenset(Permission) - {Permission.MANAGE_TEAM, Permission.MANAGE_BILLING},
     Role.BOX_OFFICE: frozenset({Permission.VIEW_ORDERS, Permission.SELL_BOX_OFFICE, Permission.SCAN}),
     Role.SCANNER: frozenset({Permission.SCAN}),
     Role.ANALYST: frozenset({Permission.VIEW_REPORTS}),
