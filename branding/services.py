@@ -28,13 +28,19 @@ from branding.contrast import contrast_failures
 from branding.custom_css import sanitize_css
 from branding.errors import BrandingError, BrandingErrorCode
 from branding.models import ContentTranslation, CustomDomainRequest, Font, LegalPage, Theme
-from branding.selectors import TRANSLATABLE_FIELDS, forget_theme, pending_domain_requests, shop_language
+from branding.selectors import (
+    TRANSLATABLE_FIELDS,
+    custom_domains_in_use,
+    forget_theme,
+    pending_domain_requests,
+    shop_language,
+)
 from branding.txt_records import TxtLookupError, TxtResolver, txt_resolver
 from core.errors import DomainError
 from core.side_effects import after_commit
 from tenants import services as tenant_services
 from tenants.context import current_tenant
-from tenants.selectors import custom_domain_count, hostname_taken, is_platform_hostname
+from tenants.selectors import hostname_taken, is_platform_hostname
 from tenants.validation import clean_hostname
 from ticketing.audit.services import record
 from ticketing.team.access import require_permission
@@ -510,9 +516,8 @@ def request_custom_domain(*, actor: User | None, hostname: str) -> CustomDomainR
         )
         if existing is not None:
             return existing
-        pending = CustomDomainRequest.objects.filter(status=CustomDomainRequest.Status.PENDING).count()
         entitlements.check_limit(
-            entitlements.Limit.CUSTOM_DOMAINS, in_use=custom_domain_count(tenant) + pending, tenant=tenant
+            entitlements.Limit.CUSTOM_DOMAINS, in_use=custom_domains_in_use(tenant), tenant=tenant
         )
         request = CustomDomainRequest.objects.create(
             hostname=hostname,

@@ -463,3 +463,13 @@ def test_an_invoice_paid_as_localstripe_signs_it_ends_dunning(
     assert response.status_code == 200 and response.json()["outcome"] == "invoice paid"
     subscription.refresh_from_db()
     assert (subscription.status, subscription.grace_until) == (Subscription.Status.ACTIVE, None)
+
+
+def test_a_pending_custom_domain_request_counts_against_a_plan_without_custom_domains(acme: Tenant) -> None:
+    from billing import entitlements
+    from branding.models import CustomDomainRequest
+
+    with tenant_context(acme):
+        CustomDomainRequest.objects.create(hostname="tickets.acme-pending.example", token="t0k3n")
+    [over] = entitlements.overages(acme, Plan.objects.get(code="starter"))
+    assert (over.limit, over.allowed, over.in_use) == ("custom_domains", 0, 1)
