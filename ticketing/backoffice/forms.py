@@ -14,11 +14,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
 from core.money import currency_exponent, parse_major
 from ticketing.catalog.models import AddOn, Event, TicketType, Venue
 from ticketing.discounts.models import Discount
+from ticketing.inventory.selectors import TicketTypeOffer
+from ticketing.orders.models import Order
 from ticketing.team.roles import ROLE_DESCRIPTIONS, Role
 
 WALL_TIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -374,3 +377,159 @@ class InviteForm(BackofficeForm):
 
 class RoleForm(BackofficeForm):
     role = forms.ChoiceField(choices=Role.choices, label="Role")
+
+
+class VenueForm(BackofficeForm):
+    name = forms.CharField(max_length=200, label=_("Name"))
+    address = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Address"))
+    city = forms.CharField(max_length=100, required=False, label=_("City"))
+    country = forms.CharField(
+        max_length=2, required=False, label=_("Country"), help_text=_("Two letters, for example DE or US.")
+    )
+    timezone = forms.CharField(
+        max_length=64, initial="UTC", label=_("Time zone"),
+        help_text=_("New events at this venue start in it. For example Europe/Berlin."),
+    )  # fmt: skip
+
+    @classmethod
+    def for_venue(cls, venue: Venue) -> VenueForm:
+        return cls(initial={name: getattr(venue, name) for name in cls.base_fields})
+
+
+class SeriesForm(BackofficeForm):
+    """A series' shared details and the rule that gives its dates (wall-clock times in its time zone)."""
+
+    WEEKLY, LIST = "weekly", "list"
+    WEEKDAYS = [
+        (0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")), (3, _("Thursday")),
+        (4, _("Friday")), (5, _("Saturday")), (6, _("Sunday")),
+    ]  # fmt: skip
+
+    name = forms.CharField(max_length=200, label=_("Name"))
+    slug = forms.SlugField(
+        max_length=180, label=_("Address"),
+        help_text=_("Each date's address is this followed by its date, e.g. jazz-night-20310704-2000."),
+    )  # fmt: skip
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), required=False, label=_("Description")
+    )
+    venue = forms.ModelChoiceField(
+        queryset=Venue.objects.all(), required=False, empty_label=_("No venue"), label=_("Venue")
+    )
+    timezone = forms.CharField(
+        max_length=64, initial="UTC", label=_("Time zone"), help_text=_("The times below are in it.")
+    )
+    capacity = forms.IntegerField(min_value=0, label=_("Capacity per date"))
+    duration_minutes = forms.IntegerField(
+        min_value=1, max_value=60 * 24 * 14, initial=120, label=_("Length (minutes)")
+    )
+    hold_minutes = forms.IntegerField(
+        min_value=1, max_value=120, initial=15, label=_("Reservation time (minutes)")
+    )
+    template = forms.ModelChoiceField(
+        queryset=Event.objects.none(), required=False, empty_label=_("None: add tickets to each date later"),
+        label=_("Copy ticket types and add-ons from"),
+    )  # fmt: skip
+    rule = forms.ChoiceField(
+        choices=[
+            (WEEKLY, _("Weekly, on the weekdays chosen, between two dates")),
+            (LIST, _("On the dates listed")),
+        ],
+        widget=forms.RadioSelect, initial=WEEKLY, label=_("Dates"),
+    )  # fmt: skip
+    weekdays = forms.TypedMultipleChoiceField(
+        choices=WEEKDAYS, coerce=int, required=False, widget=forms.CheckboxSelectMultiple, label=_("Weekdays")
+    )
+    first_date = forms.DateField(
+        required=False, label=_("First date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    last_date = forms.DateField(
+        required=False, label=_("Last date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    start_time = forms.TimeField(
+        required=False, label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    dates = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}), required=False, label=_("Dates and times"),
+        help_text=_("One per line, like 2031-07-04 20:00."),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = Event.objects.exclude(  # type: ignore[attr-defined]
+            status=Event.Status.CANCELLED
+        ).order_by("-starts_at", "-pk")
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if data.get("rule") == self.WEEKLY:
+            for name in ("weekdays", "first_date", "last_date", "start_time"):
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, _("Needed for a weekly series."))
+        elif data.get("rule") == self.LIST:
+            moments, bad = [], []
+            for line in (data.get("dates") or "").splitlines():
+                if not line.strip():
+                    continue
+                try:
+                    moments.append(datetime.strptime(" ".join(line.split()), "%Y-%m-%d %H:%M"))
+                except ValueError:
+                    bad.append(line.strip())
+            if bad:
+                self.add_error(
+                    "dates",
+                    _("Not a date and time like 2031-07-04 20:00: %(lines)s") % {"lines": ", ".join(bad)},
+                )
+            elif not moments:
+                self.add_error("dates", _("List at least one date."))
+            data["moments"] = moments
+        return data
+
+
+class EventImageForm(BackofficeForm):
+    image = forms.FileField(
+        label=_("Image"), help_text=_("A PNG, JPEG, GIF or WebP file of up to 2 MB and 4,000 pixels a side.")
+    )
+
+
+class BoxOfficeSaleForm(BackofficeForm):
+    """Quantities per ticket type (hidden box-office types too), the desk's payment, an optional buyer."""
+
+    payment_method = forms.ChoiceField(
+        choices=[
+            (Order.PaymentMethod.CASH.value, Order.PaymentMethod.CASH.label),
+            (Order.PaymentMethod.CARD_TERMINAL.value, Order.PaymentMethod.CARD_TERMINAL.label),
+        ],
+        widget=forms.RadioSelect, initial=Order.PaymentMethod.CASH.value, label=_("Paid with"),
+    )  # fmt: skip
+    buyer_name = forms.CharField(max_length=150, required=False, label=_("Buyer's name (optional)"))
+    buyer_email = forms.EmailField(
+        required=False, label=_("Buyer's e-mail (optional)"), help_text=_("The tickets are e-mailed to it.")
+    )
+
+    def __init__(self, *args: Any, offers: list[TicketTypeOffer], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.quantity_fields: list[tuple[TicketTypeOffer, str]] = []
+        for offer in offers:
+            name = f"ticket_{offer.ticket_type.pk}"
+            self.fields[name] = forms.IntegerField(
+                min_value=0, max_value=max(offer.available, 0), required=False, initial=0,
+                label=f"{offer.ticket_type.name} · {offer.price}",
+                help_text=_("%(count)s left") % {"count": offer.available},
+            )  # fmt: skip
+            self.quantity_fields.append((offer, name))
+        self.order_fields([name for _offer, name in self.quantity_fields])
+
+    def quantities(self) -> dict[int, int]:
+        return {
+            offer.ticket_type.pk: self.cleaned_data.get(name) or 0
+            for offer, name in self.quantity_fields
+            if self.cleaned_data.get(name)
+        }
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        if not self.errors and not self.quantities():
+            raise forms.ValidationError(_("Choose at least one ticket."))
+        return self.cleaned_data

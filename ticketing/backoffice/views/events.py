@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import DomainError
 from ticketing.backoffice.access import requires
-from ticketing.backoffice.forms import AddOnForm, CancelEventForm, EventForm, TicketTypeForm
+from ticketing.backoffice.forms import AddOnForm, CancelEventForm, EventForm, EventImageForm, TicketTypeForm
 from ticketing.backoffice.pages import form_page, render_page, submitted
 from ticketing.backoffice.views import actor
 from ticketing.catalog.models import AddOn, Event, TicketType
@@ -22,12 +23,14 @@ from ticketing.catalog.services import (
     create_event,
     create_ticket_type,
     publish_event,
+    set_event_image,
     shop_currency,
     unpublish_event,
     update_addon,
     update_event,
     update_ticket_type,
 )
+from ticketing.catalog.views import image_response
 from ticketing.discounts.selectors import all_discounts, described
 from ticketing.orders.selectors import sales_by_event
 from ticketing.orders.services import cancel_event
@@ -231,3 +234,38 @@ def addon_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request, form, section=SECTION, title=f"Edit {addon.name}", submit="Save add-on",
         back=reverse("backoffice:event_detail", args=[addon.event_id]), status=status,
     )  # fmt: skip
+
+
+@requires(Permission.MANAGE_CATALOG)
+@require_http_methods(["GET", "POST"])
+def event_image(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload the image shown on the event page and in the event list (a real image, not too big)."""
+    event = _event(pk)
+    form = EventImageForm(request.POST, request.FILES) if request.method == "POST" else EventImageForm()
+
+    def perform(fields: dict[str, Any]) -> HttpResponse:
+        set_event_image(actor=actor(request), event=event, image=fields["image"])
+        messages.success(request, _("The image of “%(event)s” was saved.") % {"event": event})
+        return _to_event(event.pk)
+
+    done, status = submitted(request, form, perform)
+    context = {"event": event, "form": form}
+    return done or render_page(
+        request, "backoffice/events/image.html", context, section=SECTION, status=status
+    )
+
+
+@requires(Permission.MANAGE_CATALOG)
+@require_POST
+def event_image_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _event(pk)
+    set_event_image(actor=actor(request), event=event, image=None)
+    messages.success(request, _("The image of “%(event)s” was removed.") % {"event": event})
+    return _to_event(event.pk)
+
+
+@requires()
+@require_GET
+def event_image_file(request: HttpRequest, pk: int) -> FileResponse:
+    """The event's image for staff (drafts too; the storefront serves published events' only)."""
+    return image_response(_event(pk), cache="private, max-age=60")

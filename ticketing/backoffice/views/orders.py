@@ -21,6 +21,7 @@ from ticketing.orders.models import Order, Ticket
 from ticketing.orders.selectors import order_by_code, refunds_of, search_orders, tickets_of
 from ticketing.orders.services import cancel_order, mark_order_paid, refund_order
 from ticketing.team.roles import Permission
+from ticketing.tickets.services import order_tickets_pdf
 
 SECTION = "orders"
 PAGE_SIZE = 50
@@ -133,3 +134,20 @@ def order_refund(request: HttpRequest, code: str) -> HttpResponse:
 
     done, status = submitted(request, form, perform)
     return done or _detail(request, order, refund_form=form, status=status)
+
+
+@requires(Permission.VIEW_ORDERS)
+@require_GET
+def order_tickets(request: HttpRequest, code: str) -> HttpResponse:
+    """The order's tickets as a PDF, for the box office to print or hand over."""
+    order = _order(code)
+    try:
+        content = order_tickets_pdf(order=order)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("backoffice:order_detail", code=order.code)
+    response = HttpResponse(content, content_type="application/pdf")
+    disposition = "attachment" if request.GET.get("download") else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="tickets-{order.code}.pdf"'
+    response["Cache-Control"] = "private, no-store"  # signed entry codes: keep them out of shared caches
+    return response
