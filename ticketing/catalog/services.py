@@ -158,17 +158,18 @@ EVENT_IMAGE_RULE = ImageRule(
 def set_event_image(*, actor: User | None, event: Event, image: File | None) -> Event:
     """Show an image on the event's pages (a PNG, JPEG, GIF or WebP up to 2 MB), or remove it (None)."""
     require_permission(actor, Permission.MANAGE_CATALOG)
+    stored_name = ""
     if image is not None:
         image = checked_image(image, EVENT_IMAGE_RULE, field="image")
         # Each shop's images in its own folder, under a name nobody can guess.
-        image.name = f"{current_schema_name()}/{uuid.uuid4().hex}{PurePosixPath(image.name or '').suffix}"
+        stored_name = f"{current_schema_name()}/{uuid.uuid4().hex}{PurePosixPath(image.name or '').suffix}"
     with transaction.atomic(durable=True):
         event = Event.objects.select_for_update(no_key=True).get(pk=event.pk)
         previous = event.image.name if event.image else ""
         if image is None:
             event.image.name = ""
         else:
-            event.image.save(image.name or "", image, save=False)
+            event.image.save(stored_name, image, save=False)
         event.save(update_fields=["image"])
         record(
             action="event.image_changed",
