@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from ticketing.team.access import role_of
@@ -51,10 +52,13 @@ def requires(*permissions: Permission) -> Callable[[View], View]:
                 return redirect_to_login(request.get_full_path())
             role = role_of(request.user)
             if role is None:
-                return forbidden(request, "Your account is not on the team of this shop.")
+                return forbidden(request, _("Your account is not on the team of this shop."))
             allowed = permissions_of(role)
             if not all(permission in allowed for permission in permissions):
-                return forbidden(request, f"A {role.label.lower()} may not open this page or do this.")
+                return forbidden(
+                    request,
+                    _("A %(role)s may not open this page or do this.") % {"role": str(role.label).lower()},
+                )
             request.backoffice_access = Access(  # type: ignore[attr-defined]
                 role=role, permissions=frozenset(str(permission) for permission in allowed)
             )

@@ -51,13 +51,17 @@ def _validated(instance: models.Model) -> None:
             ZoneInfo(timezone_name)
         except (ZoneInfoNotFoundError, ValueError):
             raise CatalogError(
-                CatalogErrorCode.INVALID, f"Unknown time zone “{timezone_name}”.", field="timezone"
+                CatalogErrorCode.INVALID,
+                _("Unknown time zone “%(zone)s”.") % {"zone": timezone_name},
+                field="timezone",
             ) from None
     try:
         instance.full_clean()
     except ValidationError as error:
         field, messages = next(iter(error.message_dict.items()))
-        code = CatalogErrorCode.SLUG_TAKEN if field == "slug" and "already exists" in messages[0] else None
+        # By the error's code, not its words: the message is in the staff member's language.
+        codes = [problem.code for problem in error.error_dict.get(field, [])]
+        code = CatalogErrorCode.SLUG_TAKEN if field == "slug" and "unique" in codes else None
         raise CatalogError(
             code or CatalogErrorCode.INVALID,
             messages[0],
@@ -140,7 +144,7 @@ def update_event(*, actor: User | None, event: Event, capacity: int | None = Non
         changed = _set_fields(event, _EVENT_FIELDS, changes)
         if capacity is not None and capacity != event.capacity:
             resize_stock(
-                stock=event.stocks.get(ticket_type=None, addon=None), capacity=capacity, label="Capacity"
+                stock=event.stocks.get(ticket_type=None, addon=None), capacity=capacity, label=_("Capacity")
             )
             event.capacity = capacity
             changed.append("capacity")
@@ -212,10 +216,10 @@ def _set_status(
     if event.status not in allowed_from:
         raise CatalogError(
             CatalogErrorCode.STATUS_CONFLICT,
-            f"A {event.get_status_display().lower()} event cannot do that.",
+            _("A %(status)s event cannot do that.") % {"status": str(event.get_status_display()).lower()},
         )
     if status == Event.Status.PUBLISHED and not event.ticket_types.exists():
-        raise CatalogError(CatalogErrorCode.INVALID, "Add at least one ticket type before publishing.")
+        raise CatalogError(CatalogErrorCode.INVALID, _("Add at least one ticket type before publishing."))
     previous = event.status
     event.status = status
     event.save(update_fields=["status"])
@@ -253,10 +257,12 @@ def create_series(
     """Repeat an event ``count`` times, ``every`` apart, each date with copies of its tickets and add-ons."""
     require_permission(actor, Permission.MANAGE_CATALOG)
     if not 1 <= count <= 366:
-        raise CatalogError(CatalogErrorCode.INVALID, "A series has between 1 and 366 dates.", field="count")
+        raise CatalogError(
+            CatalogErrorCode.INVALID, _("A series has between 1 and 366 dates."), field="count"
+        )
     if every <= timedelta(0):
         raise CatalogError(
-            CatalogErrorCode.INVALID, "Dates must be a positive interval apart.", field="every"
+            CatalogErrorCode.INVALID, _("Dates must be a positive interval apart."), field="every"
         )
     with transaction.atomic(durable=True):
         series = EventSeries(name=name, slug=slug, description=description)
@@ -385,7 +391,8 @@ def _check_currency(currency: str) -> str:
     if currency and currency != expected:
         raise CatalogError(
             CatalogErrorCode.WRONG_CURRENCY,
-            f"This shop sells in {expected}, not {currency}.",
+            _("This shop sells in %(expected)s, not %(currency)s.")
+            % {"expected": expected, "currency": currency},
             field="currency",
         )
     return expected

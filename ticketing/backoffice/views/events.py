@@ -76,12 +76,16 @@ def event_create(request: HttpRequest) -> HttpResponse:
 
     def perform(fields: dict[str, Any]) -> HttpResponse:
         event = create_event(actor=actor(request), capacity=fields.pop("capacity"), **fields)
-        messages.success(request, f"“{event}” was created as a draft. Add its tickets, then publish it.")
+        messages.success(
+            request,
+            _("“%(event)s” was created as a draft. Add its tickets, then publish it.") % {"event": event},
+        )
         return _to_event(event.pk)
 
     done, status = submitted(request, form, perform)
     return done or form_page(
-        request, form, section=SECTION, title="New event", submit="Create event",
+        request, form, section=SECTION, title=_("New event"),
+        submit=_("Create event"),
         back=reverse("backoffice:event_list"), status=status,
     )  # fmt: skip
 
@@ -94,12 +98,13 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
     def perform(fields: dict[str, Any]) -> HttpResponse:
         update_event(actor=actor(request), event=event, capacity=fields.pop("capacity"), **fields)
-        messages.success(request, "The event was saved.")
+        messages.success(request, _("The event was saved."))
         return _to_event(event.pk)
 
     done, status = submitted(request, form, perform)
     return done or form_page(
-        request, form, section=SECTION, title=f"Edit {event}", submit="Save event",
+        request, form, section=SECTION, title=_("Edit %(event)s") % {"event": event},
+        submit=_("Save event"),
         back=reverse("backoffice:event_detail", args=[event.pk]), status=status,
     )  # fmt: skip
 
@@ -113,7 +118,7 @@ def event_publish(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"“{event}” is on sale.")
+        messages.success(request, _("“%(event)s” is on sale.") % {"event": event})
     return _to_event(event.pk)
 
 
@@ -126,7 +131,9 @@ def event_unpublish(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"“{event}” is off the storefront; tickets sold stay valid.")
+        messages.success(
+            request, _("“%(event)s” is off the storefront; tickets sold stay valid.") % {"event": event}
+        )
     return _to_event(event.pk)
 
 
@@ -140,7 +147,9 @@ def event_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     def perform(fields: dict[str, Any]) -> HttpResponse:
         cancel_event(actor=actor(request), event=event, reason=fields["reason"])
         messages.success(
-            request, f"“{event}” is cancelled. Its unpaid orders are cancelled and paid ones refunded."
+            request,
+            _("“%(event)s” is cancelled. Its unpaid orders are cancelled and paid ones refunded.")
+            % {"event": event},
         )
         return _to_event(event.pk)
 
@@ -161,12 +170,13 @@ def ticket_type_create(request: HttpRequest, pk: int) -> HttpResponse:
     def perform(fields: dict[str, Any]) -> HttpResponse:
         quantity = fields.pop("quantity")
         create_ticket_type(actor=actor(request), event=event, quantity=quantity, **fields)
-        messages.success(request, f"Ticket type “{fields['name']}” added.")
+        messages.success(request, _("Ticket type “%(name)s” added.") % {"name": fields["name"]})
         return _to_event(event.pk)
 
     done, status = submitted(request, form, perform)
     return done or form_page(
-        request, form, section=SECTION, title=f"New ticket type for {event}", submit="Add ticket type",
+        request, form, section=SECTION, title=_("New ticket type for %(event)s") % {"event": event},
+        submit=_("Add ticket type"),
         back=reverse("backoffice:event_detail", args=[event.pk]), status=status,
     )  # fmt: skip
 
@@ -184,12 +194,13 @@ def ticket_type_edit(request: HttpRequest, pk: int) -> HttpResponse:
     def perform(fields: dict[str, Any]) -> HttpResponse:
         quantity = fields.pop("quantity")
         update_ticket_type(actor=actor(request), ticket_type=ticket_type, quantity=quantity, **fields)
-        messages.success(request, f"Ticket type “{fields['name']}” saved.")
+        messages.success(request, _("Ticket type “%(name)s” saved.") % {"name": fields["name"]})
         return _to_event(event.pk)
 
     done, status = submitted(request, form, perform)
     return done or form_page(
-        request, form, section=SECTION, title=f"Edit {ticket_type.name}", submit="Save ticket type",
+        request, form, section=SECTION, title=_("Edit %(name)s") % {"name": ticket_type.name},
+        submit=_("Save ticket type"),
         back=reverse("backoffice:event_detail", args=[event.pk]), status=status,
     )  # fmt: skip
 
@@ -203,12 +214,13 @@ def addon_create(request: HttpRequest, pk: int) -> HttpResponse:
     def perform(fields: dict[str, Any]) -> HttpResponse:
         quantity = fields.pop("quantity")
         create_addon(actor=actor(request), event=event, quantity=quantity, **fields)
-        messages.success(request, f"Add-on “{fields['name']}” added.")
+        messages.success(request, _("Add-on “%(name)s” added.") % {"name": fields["name"]})
         return _to_event(event.pk)
 
     done, status = submitted(request, form, perform)
     return done or form_page(
-        request, form, section=SECTION, title=f"New add-on for {event}", submit="Add add-on",
+        request, form, section=SECTION, title=_("New add-on for %(event)s") % {"event": event},
+        submit=_("Add add-on"),
         back=reverse("backoffice:event_detail", args=[event.pk]), status=status,
     )  # fmt: skip
 
@@ -226,12 +238,13 @@ def addon_edit(request: HttpRequest, pk: int) -> HttpResponse:
     def perform(fields: dict[str, Any]) -> HttpResponse:
         quantity = fields.pop("quantity")
         update_addon(actor=actor(request), addon=addon, quantity=quantity, **fields)
-        messages.success(request, f"Add-on “{fields['name']}” saved.")
+        messages.success(request, _("Add-on “%(name)s” saved.") % {"name": fields["name"]})
         return _to_event(addon.event_id)
 
     done, status = submitted(request, form, perform)
     return done or form_page(
-        request, form, section=SECTION, title=f"Edit {addon.name}", submit="Save add-on",
+        request, form, section=SECTION, title=_("Edit %(name)s") % {"name": addon.name},
+        submit=_("Save add-on"),
         back=reverse("backoffice:event_detail", args=[addon.event_id]), status=status,
     )  # fmt: skip
 
