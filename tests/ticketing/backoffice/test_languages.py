@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.urls import reverse
 
-
 from .conftest import Shop
 
 
@@ -28,7 +27,8 @@ def test_a_german_staff_member_gets_a_german_back_office(signed_in, shop: Shop) 
         reverse("backoffice:event_create"),
         {
             "name": "Gala", "slug": "gala", "starts_at": "2030-01-10T20:00", "ends_at": "2030-01-10T19:00",
-            "timezone": "Europe/Berlin", "capacity": "10", "attendance_mode": "in_person", "hold_minutes": "15",
+            "timezone": "Europe/Berlin", "capacity": "10", "attendance_mode": "in_person",
+            "hold_minutes": "15",
         },
         **german,
     )  # fmt: skip
