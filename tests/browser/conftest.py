@@ -10,6 +10,7 @@ what a test sets up is committed (the ``committed`` fixture removes its shop aft
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import uuid
@@ -42,11 +43,9 @@ def ensure_chromium() -> Path:
     if not CHROMIUM.exists():
         if shutil.which("apt-get") is None:
             pytest.fail("Chromium is missing and apt-get is not available to install it.")
-        subprocess.run(
-            "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium",
-            shell=True,
-            check=True,
-        )
+        environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=environment)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, env=environment)
     return CHROMIUM
 
 
