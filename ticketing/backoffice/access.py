@@ -13,7 +13,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -21,7 +21,7 @@ from core.errors import DomainError
 from ticketing.team.access import role_of
 from ticketing.team.roles import Permission, Role, permissions_of
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]  # pages, and files such as an event's image
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def requires(*permissions: Permission) -> Callable[[View], View]:
 
     def decorate(view: View) -> View:
         @wraps(view)
-        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             role = role_of(request.user)

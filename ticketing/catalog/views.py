@@ -29,9 +29,8 @@ def image_response(event: Event | None, *, cache: str) -> FileResponse:
         handle = image.open("rb")
     except OSError:
         raise Http404("No such image.") from None
-    response = FileResponse(
-        handle, content_type=mimetypes.guess_type(image.name)[0] or "application/octet-stream"
-    )
+    content_type = mimetypes.guess_type(image.name or "")[0] or "application/octet-stream"
+    response = FileResponse(handle, content_type=content_type)
     response["Cache-Control"] = cache
     return response
 
@@ -47,4 +46,4 @@ def event_image(request: HttpRequest, slug: str, version: str) -> FileResponse:
 
 def image_version(event: Event) -> str:
     """The stored file's own name (a random hex), which changes with every upload."""
-    return event.image.name.rsplit("/", 1)[-1].split(".", 1)[0] if event.image else ""
+    return (event.image.name or "").rsplit("/", 1)[-1].split(".", 1)[0] if event.image else ""
