@@ -36,6 +36,7 @@ def test_each_date_gets_its_own_stock_and_the_templates_sale_window_moved_along(
     for event in events:
         (copied,) = event.ticket_types.all()
         assert copied.name == "Early" and copied.quantity == 12
+        assert early.sale_ends_at is not None
         assert copied.sale_ends_at == early.sale_ends_at + (event.starts_at - template.starts_at)
         assert event.addons.get().name == "Pretzel"
         assert Stock.objects.get(event=event, ticket_type=None, addon=None).capacity == 40
