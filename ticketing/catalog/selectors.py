@@ -66,3 +66,7 @@ def ticket_types_of(event: Event) -> QuerySet[TicketType]:
 
 def addons_of(event: Event) -> QuerySet[AddOn]:
     return AddOn.objects.filter(event=event).select_related("stock")
+
+
+def events_of_series(series: EventSeries) -> QuerySet[Event]:
+    return Event.objects.filter(series=series).select_related("venue").order_by("starts_at", "pk")

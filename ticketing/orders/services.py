@@ -346,7 +346,7 @@ def mark_order_paid(*, order: Order, actor: User | None) -> Order:
         if order.status != Order.Status.PENDING_PAYMENT:
             raise OrderError(
                 OrderErrorCode.STATUS_CONFLICT,
-                f"A {order.get_status_display().lower()} order cannot be paid.",
+                _("A %(status)s order cannot be paid.") % {"status": str(order.get_status_display()).lower()},
             )
         order.status = Order.Status.PAID
         order.paid_at = timezone.now()
@@ -394,9 +394,9 @@ def cancel_order(*, order: Order, actor: User | None, reason: str = "") -> Order
         if order.status != Order.Status.PENDING_PAYMENT:
             raise OrderError(
                 OrderErrorCode.STATUS_CONFLICT,
-                "Only unpaid orders can be cancelled; refund a paid order instead.",
+                _("Only unpaid orders can be cancelled; refund a paid order instead."),
             )
-        _, quantities = _return_units(order, [], whole_order=True)
+        _value, quantities = _return_units(order, [], whole_order=True)
         order.tickets.filter(status=Ticket.Status.VALID).update(status=Ticket.Status.CANCELLED)
         order.status = Order.Status.CANCELLED
         order.save(update_fields=["status"])
@@ -416,7 +416,8 @@ def refund_order(
         if order.status not in (Order.Status.PAID, Order.Status.PARTIALLY_REFUNDED):
             raise OrderError(
                 OrderErrorCode.STATUS_CONFLICT,
-                f"A {order.get_status_display().lower()} order cannot be refunded.",
+                _("A %(status)s order cannot be refunded.")
+                % {"status": str(order.get_status_display()).lower()},
             )
         valid = order.tickets.filter(status=Ticket.Status.VALID)
         whole = ticket_ids is None
@@ -424,12 +425,12 @@ def refund_order(
         if not whole and (not tickets or len(tickets) != len(set(ticket_ids or ()))):
             raise OrderError(
                 OrderErrorCode.NOTHING_TO_REFUND,
-                "Choose tickets of this order that are still valid.",
+                _("Choose tickets of this order that are still valid."),
                 field="tickets",
             )
         value, quantities = _return_units(order, tickets, whole_order=whole)
         if value == 0 and not quantities:
-            raise OrderError(OrderErrorCode.NOTHING_TO_REFUND, "Nothing is left to refund on this order.")
+            raise OrderError(OrderErrorCode.NOTHING_TO_REFUND, _("Nothing is left to refund on this order."))
         refund = Refund.objects.create(
             order=order, amount_minor=value, currency=order.currency, reason=reason, actor=actor
         )
@@ -567,7 +568,7 @@ def expire_unpaid_orders(*, now: datetime | None = None) -> int:
             )
             if order is None:
                 continue
-            _, quantities = _return_units(order, [], whole_order=True)
+            _value, quantities = _return_units(order, [], whole_order=True)
             order.tickets.filter(status=Ticket.Status.VALID).update(status=Ticket.Status.CANCELLED)
             order.status = Order.Status.EXPIRED
             order.save(update_fields=["status"])

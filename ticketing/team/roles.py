@@ -9,14 +9,18 @@ from __future__ import annotations
 from enum import StrEnum
 
 from django.db import models
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+StrOrPromise = str | Promise
 
 
 class Role(models.TextChoices):
-    OWNER = "owner", "Owner"
-    MANAGER = "manager", "Manager"
-    BOX_OFFICE = "box_office", "Box office"
-    SCANNER = "scanner", "Scanner"
-    ANALYST = "analyst", "Analyst"
+    OWNER = "owner", _("Owner")
+    MANAGER = "manager", _("Manager")
+    BOX_OFFICE = "box_office", _("Box office")
+    SCANNER = "scanner", _("Scanner")
+    ANALYST = "analyst", _("Analyst")
 
 
 class Permission(StrEnum):
@@ -39,15 +43,15 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ANALYST: frozenset({Permission.VIEW_REPORTS}),
 }
 
-ROLE_DESCRIPTIONS: dict[Role, str] = {
-    Role.OWNER: "Everything, including the team and payouts.",
-    Role.MANAGER: (
-        "Events, discounts, orders, refunds, box office, reports, branding and domains; not the team "
-        "or payouts."
+ROLE_DESCRIPTIONS: dict[Role, StrOrPromise] = {
+    Role.OWNER: _("Everything, including the team and payouts."),
+    Role.MANAGER: _(
+        "Events, discounts, orders, refunds, box office, reports, branding and domains; "
+        "not the team or payouts."
     ),
-    Role.BOX_OFFICE: "Finds orders, takes payments at the door and scans tickets.",
-    Role.SCANNER: "Scans tickets at the entrance.",
-    Role.ANALYST: "Reads sales reports.",
+    Role.BOX_OFFICE: _("Sells at the desk, finds orders, takes payments at the door and scans tickets."),
+    Role.SCANNER: _("Scans tickets at the entrance."),
+    Role.ANALYST: _("Reads sales reports."),
 }
 
 
