@@ -31,6 +31,38 @@ _CODES = {
 }
 
 
+# Services leave most refusals at 400; the API tells a client apart what it must fix in its
+# request (400) from what conflicts with the current state of things (409) or is worth a retry.
+CONFLICT_CODES = frozenset(
+    {
+        "status_conflict",  # orders, catalog
+        "sold_out",
+        "hold_expired",
+        "hold_not_active",
+        "event_cancelled",
+        "event_not_on_sale",
+        "not_on_sale",
+        "price_mismatch",
+        "slug_taken",
+        "code_exhausted",
+        "capacity_below_sold",
+        "nothing_to_refund",
+    }
+)
+RETRY_CODES = {"busy": 2}  # seconds
+
+
+def domain_problem(error: DomainError) -> tuple[dict[str, Any], dict[str, str]]:
+    body = error.as_problem()
+    headers: dict[str, str] = {}
+    if body["status"] == 400 and error.code in CONFLICT_CODES:
+        body["status"] = 409
+    if error.code in RETRY_CODES:
+        body["status"] = 503 if body["status"] == 400 else body["status"]
+        headers["Retry-After"] = str(RETRY_CODES[error.code])
+    return body, headers
+
+
 def problem_body(status: int, title: str, code: str | None = None, **extra: Any) -> dict[str, Any]:
     code = code or _CODES.get(status, "error")
     return {"type": f"about:blank#{code}", "title": title, "status": status, "code": code, **extra}
@@ -51,7 +83,7 @@ def _field_errors(detail: Any) -> Any:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
-        return problem_response(exc.as_problem())
+        return problem_response(*domain_problem(exc))
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

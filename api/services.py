@@ -107,6 +107,8 @@ def revoke_api_key(*, actor: User | None, key_id: int) -> ApiKey:
             key.revoked_by = actor if actor is not None and actor.pk else None
             key.save(update_fields=["revoked_at", "revoked_by"])
             record(action="api_key.revoked", target=key, actor=actor, prefix=key.prefix)
+        # Now, and again after the commit (a request meanwhile may have cached the old grant).
+        cache.delete(grant_cache_key(key.prefix))
         after_commit(cache.delete, grant_cache_key(key.prefix))
     return key
 
