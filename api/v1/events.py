@@ -76,11 +76,11 @@ class AddOnAvailability(serializers.Serializer):
 
 
 class AvailabilityOut(serializers.Serializer):
-    event = serializers.IntegerField(source="event.pk")
-    available = serializers.IntegerField(source="event_available")
+    event = serializers.IntegerField()
+    available = serializers.IntegerField(help_text="Left of the event's overall capacity.")
     sold_out = serializers.BooleanField()
-    ticket_types = TicketTypeAvailability(many=True, source="ticket_types.values")
-    addons = AddOnAvailability(many=True, source="addons.values")
+    ticket_types = TicketTypeAvailability(many=True)
+    addons = AddOnAvailability(many=True)
 
 
 class EventFilter(django_filters.FilterSet):
@@ -129,7 +129,14 @@ class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet)
     def availability(self, request: Request, pk: str) -> Response:
         event = self.get_object()
         offer = event_offer(event, visibilities=[choice for choice, _ in TicketType.Visibility.choices])
-        return Response(AvailabilityOut(offer).data)
+        shown = {
+            "event": event.pk,
+            "available": offer.event_available,
+            "sold_out": offer.sold_out,
+            "ticket_types": list(offer.ticket_types.values()),
+            "addons": list(offer.addons.values()),
+        }
+        return Response(AvailabilityOut(shown).data)
 
 
 class TicketTypeOut(serializers.ModelSerializer):
