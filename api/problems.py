@@ -47,6 +47,8 @@ CONFLICT_CODES = frozenset(
         "code_exhausted",
         "capacity_below_sold",
         "nothing_to_refund",
+        "not_yet_valid",  # a ticket scanned before its entry window
+        "expired",
     }
 )
 RETRY_CODES = {"busy": 2}  # seconds

@@ -7,9 +7,11 @@ must find nothing, since each shop's rows live in its own schema.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from django.test import Client
 from django_tenants.utils import tenant_context
 
@@ -36,7 +38,7 @@ class ShopObjects:
 
 def _objects_of(tenant: Tenant) -> ShopObjects:
     with tenant_context(tenant):
-        event, ticket_type = on_sale_event(capacity=20, quantity=20)
+        event, ticket_type = on_sale_event(capacity=20, quantity=20, starts_at=timezone.now() + timedelta(hours=2))
         order = buy_tickets(
             event=event,
             selection=Selection(tickets={ticket_type.pk: 2}),

@@ -22,6 +22,8 @@ from ticketing.checkin.models import CheckIn
 from ticketing.orders.models import Ticket
 from ticketing.team.access import require_permission
 from ticketing.team.roles import Permission
+from ticketing.tickets.documents import VALID_AFTER_END, VALID_BEFORE_START
+from ticketing.tickets.errors import TicketError, TicketErrorCode
 from ticketing.tickets.selectors import verify_ticket_code
 
 PUBLIC_ID = re.compile(r"^[0-9a-f]{32}$")
@@ -36,6 +38,15 @@ def _read_code(code: str) -> tuple[str, int | None, str]:
         return text.lower(), None, CheckIn.Method.PUBLIC_ID
     claims = verify_ticket_code(text.upper(), at=timezone.now())  # raises TicketError (bad, expired, …)
     return claims.ticket_id, claims.event_id, CheckIn.Method.SIGNED_CODE
+
+
+def _check_entry_window(event: Event) -> None:
+    """The same window a signed ticket states: from 12 hours before the start to 6 after the end."""
+    now = timezone.now()
+    if now < event.starts_at - VALID_BEFORE_START:
+        raise TicketError(TicketErrorCode.NOT_YET_VALID, "This ticket is not valid yet.")
+    if now > event.ends_at + VALID_AFTER_END:
+        raise TicketError(TicketErrorCode.EXPIRED, "This ticket is no longer valid.")
 
 
 def check_in_ticket(
@@ -61,6 +72,8 @@ def check_in_ticket(
             raise CheckInError(
                 CheckInErrorCode.UNKNOWN_TICKET, "No ticket of this shop has this code.", http_status=404
             )
+        if method == CheckIn.Method.PUBLIC_ID:
+            _check_entry_window(ticket.event)  # a signed code carries its own window, checked above
         if event is not None and ticket.event_id != event.pk:
             raise CheckInError(
                 CheckInErrorCode.WRONG_EVENT,
