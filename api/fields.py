@@ -30,7 +30,7 @@ class MoneyField(serializers.Field):
     """Reads a Money attribute; on input takes {"amount": "12.50", "currency": "EUR"} exactly."""
 
     default_error_messages = {
-        "invalid": 'Give money as {"amount": "12.50", "currency": "EUR"}.',
+        "invalid": 'Give money as {{"amount": "12.50", "currency": "EUR"}}.',
         "precision": "{amount} has more decimals than {currency} allows.",
     }
 
