@@ -68,7 +68,7 @@ class ReasonIn(serializers.Serializer):
 
 class DomainIn(serializers.Serializer):
     tenant = serializers.SlugRelatedField(slug_field="schema_name", queryset=Tenant.objects.all())
-    domain = serializers.CharField(max_length=253)
+    hostname = serializers.CharField(max_length=253)
 
 
 class TenantFilter(django_filters.FilterSet):
@@ -139,5 +139,5 @@ class DomainViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
         data = DomainIn(data=request.data)
         data.is_valid(raise_exception=True)
         values: dict[str, Any] = data.validated_data
-        domain = add_domain(tenant=values["tenant"], hostname=values["domain"], actor=actor_of(request))
+        domain = add_domain(tenant=values["tenant"], hostname=values["hostname"], actor=actor_of(request))
         return Response(DomainOut(domain).data, status=201)

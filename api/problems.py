@@ -44,6 +44,7 @@ CONFLICT_CODES = frozenset(
         "not_on_sale",
         "price_mismatch",
         "slug_taken",
+        "hostname_taken",
         "code_exhausted",
         "capacity_below_sold",
         "nothing_to_refund",
