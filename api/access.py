@@ -27,7 +27,7 @@ from ticketing.team.access import has_permission, role_of
 
 
 def tenant_of(request: Request) -> Tenant:
-    return request._request.tenant  # type: ignore[attr-defined]
+    return request._request.tenant
 
 
 def actor_of(request: Request) -> User | None:
@@ -88,7 +88,9 @@ class ApiDoor:
                 http_status=403,
                 extra={"feature": str(Feature.API)},
             )
-        caller = f"key:{request.auth.key_id}" if isinstance(request.auth, KeyGrant) else f"user:{request.user.pk}"
+        caller = (
+            f"key:{request.auth.key_id}" if isinstance(request.auth, KeyGrant) else f"user:{request.user.pk}"
+        )
         limits.enforce(bucket=caller, per_minute=terms.per_key_per_minute)
 
 

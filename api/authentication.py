@@ -58,7 +58,7 @@ class ApiKeyAuthentication(BaseAuthentication):
         note_key_used(key_id=grant.key_id)
         if current_schema_name() == "public":
             # A platform key acts for the platform admin who holds it, while they are one.
-            holder = User.objects.filter(pk=grant.holder_id, is_active=True, is_staff=True).first()
+            holder = User.objects.filter(pk=grant.holder_id or 0, is_active=True, is_staff=True).first()
             if holder is None:
                 raise exceptions.AuthenticationFailed("This key's holder is no longer platform staff.")
             return holder, grant

@@ -32,7 +32,10 @@ class ApiKey(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(secret_hash__regex=r"^[0-9a-f]{64}$"), name="api_key_hash_hex"),
+            models.CheckConstraint(
+                condition=Q(secret_hash__regex=r"^[0-9a-f]{64}$"),  # noqa: S106 (a pattern, not a secret)
+                name="api_key_hash_hex",
+            ),
         ]
 
     def __str__(self) -> str:

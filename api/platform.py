@@ -89,8 +89,10 @@ class TenantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
     scopes = {"list": READ, "retrieve": READ, "create": WRITE, "suspend": WRITE, "resume": WRITE}
 
     def get_queryset(self) -> QuerySet[Tenant]:
-        return Tenant.objects.exclude(schema_name="public").exclude(status=Tenant.Status.POOLED).select_related(
-            "plan"
+        return (
+            Tenant.objects.exclude(schema_name="public")
+            .exclude(status=Tenant.Status.POOLED)
+            .select_related("plan")
         )
 
     @extend_schema(request=TenantIn, responses={201: TenantOut})

@@ -113,6 +113,4 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 
 def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """Any path under /api/ that names no endpoint."""
-    return JsonResponse(
-        problem_body(404, "No such endpoint."), status=404, content_type=PROBLEM_CONTENT_TYPE
-    )
+    return JsonResponse(problem_body(404, "No such endpoint."), status=404, content_type=PROBLEM_CONTENT_TYPE)

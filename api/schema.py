@@ -12,7 +12,11 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
     name = "apiKey"
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
-        return {"type": "http", "scheme": "bearer", "description": "An API key: `Authorization: Bearer tk_…`."}
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An API key: `Authorization: Bearer tk_…`.",
+        }
 
 
 class StaffSessionScheme(OpenApiAuthenticationExtension):
@@ -21,6 +25,7 @@ class StaffSessionScheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
         return {"type": "apiKey", "in": "cookie", "name": "sessionid"}
+
 
 PROBLEM = {
     "type": "object",
@@ -53,7 +58,9 @@ _STATUSES = {
 IDEMPOTENT_PATHS = ("/orders/", "/cancel/", "/refund/", "/checkins/")
 
 
-def add_problem_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+def add_problem_responses(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
     components = result.setdefault("components", {})
     components.setdefault("schemas", {})["Problem"] = PROBLEM
     problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}

@@ -53,7 +53,7 @@ class CustomerViewSet(ApiViewSet):
                 "email": row["email"],
                 "name": row["name"],
                 "orders": row["orders"],
-                "tickets": row["tickets"] or 0,
+                "tickets": row["ticket_count"] or 0,
                 "total_spent": money_data(Money(row["total_spent"] or 0, row["currency"])),
                 "first_order_at": row["first_order_at"],
                 "last_order_at": row["last_order_at"],

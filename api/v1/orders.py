@@ -18,9 +18,9 @@ from api.idempotency import idempotent
 from api.scopes import Scope
 from ticketing.catalog.models import Event
 from ticketing.catalog.selectors import all_events
+from ticketing.checkin.selectors import tickets_with_check_ins
 from ticketing.inventory.services import Selection
 from ticketing.orders.models import Order, OrderLine, Refund, Ticket
-from ticketing.checkin.selectors import tickets_with_check_ins
 from ticketing.orders.selectors import api_orders, order_ticket_ids
 from ticketing.orders.services import Buyer, buy_tickets, cancel_order, refund_order
 
@@ -189,7 +189,7 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet)
 
     def get_object(self) -> Order:
         self.kwargs["code"] = self.kwargs["code"].upper()
-        return super().get_object()  # type: ignore[no-any-return]
+        return super().get_object()
 
     @extend_schema(request=OrderIn, responses={201: OrderOut})
     @idempotent

@@ -89,7 +89,9 @@ class ReportsApi(ResellerApi):
 
 
 class ReportDownloadApi(ResellerApi):
-    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY, (200, "text/csv"): OpenApiTypes.BINARY})
+    @extend_schema(
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY, (200, "text/csv"): OpenApiTypes.BINARY}
+    )
     def get(self, request: Request, report_id: int) -> Any:
         report = Report.objects.filter(pk=report_id, tenant=self.tenant, status=Report.Status.READY).first()
         if report is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -23,10 +24,10 @@ from .conftest import api_client, make_key
 pytestmark = pytest.mark.django_db
 
 
-def assert_problem(response: object, status: int, code: str) -> dict[str, object]:
-    assert response.status_code == status, response.content  # type: ignore[attr-defined]
-    assert response["Content-Type"] == "application/problem+json"  # type: ignore[index]
-    body = response.json()  # type: ignore[attr-defined]
+def assert_problem(response: Any, status: int, code: str) -> dict[str, Any]:
+    assert response.status_code == status, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
     assert body["status"] == status and body["code"] == code, body
     assert body["type"].startswith("about:blank") and body["title"]
     return body
@@ -42,7 +43,9 @@ def test_a_wrong_key_gets_401(api_shops: object) -> None:
     token = make_key("acme")
     tampered = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
     assert_problem(api_client("acme.localhost", tampered).get("/api/v1/events/"), 401, "not_authenticated")
-    assert_problem(api_client("acme.localhost", "tk_nonsense").get("/api/v1/events/"), 401, "not_authenticated")
+    assert_problem(
+        api_client("acme.localhost", "tk_nonsense").get("/api/v1/events/"), 401, "not_authenticated"
+    )
     basic = Client(HTTP_HOST="acme.localhost", HTTP_AUTHORIZATION="Basic dXNlcjpwYXNz")
     assert_problem(basic.get("/api/v1/events/"), 401, "not_authenticated")
 

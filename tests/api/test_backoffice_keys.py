@@ -29,7 +29,9 @@ def _member_client(tenant: Tenant, role: str) -> Client:
 def test_a_manager_makes_a_key_that_is_shown_once_and_works(api_shops: tuple[Tenant, Tenant]) -> None:
     acme = api_shops[0]
     manager = _member_client(acme, Role.MANAGER)
-    page = manager.post("/backoffice/api-keys/", {"name": "Box office app", "scopes": ["orders:read", "events:read"]})
+    page = manager.post(
+        "/backoffice/api-keys/", {"name": "Box office app", "scopes": ["orders:read", "events:read"]}
+    )
     assert page.status_code == 201 and page["Cache-Control"] == "no-store"
     token = re.search(r'value="(tk_[0-9a-f]{8}_[A-Za-z0-9_-]+)"', page.content.decode()).group(1)  # type: ignore[union-attr]
     with tenant_context(acme):

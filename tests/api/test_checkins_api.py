@@ -6,8 +6,8 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.utils import timezone
 from django.test import Client
+from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from tenants.models import Tenant
@@ -26,9 +26,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def tickets(api_shops: tuple[Tenant, Tenant]) -> list[Any]:
     with tenant_context(api_shops[0]):
-        event, ticket_type = on_sale_event(capacity=10, quantity=10, starts_at=timezone.now() + timedelta(hours=2))
+        event, ticket_type = on_sale_event(
+            capacity=10, quantity=10, starts_at=timezone.now() + timedelta(hours=2)
+        )
         order = buy_tickets(
-            event=event, selection=Selection(tickets={ticket_type.pk: 2}), buyer=Buyer("Ada", "ada@example.com")
+            event=event,
+            selection=Selection(tickets={ticket_type.pk: 2}),
+            buyer=Buyer("Ada", "ada@example.com"),
         )
         return list(order.tickets.order_by("pk"))
 
@@ -62,4 +66,6 @@ def test_a_retried_scan_with_the_same_idempotency_key_replays_the_admission(
 def test_bad_codes_get_clear_errors(acme_api: Client, tickets: list[Any]) -> None:
     assert_problem(post(acme_api, "/api/v1/checkins/", {"code": "f" * 32}), 404, "unknown_ticket")
     assert_problem(post(acme_api, "/api/v1/checkins/", {"code": "NOT A CODE!"}), 400, "malformed_payload")
-    assert "code" in assert_problem(post(acme_api, "/api/v1/checkins/", {}), 400, "validation_error")["errors"]  # type: ignore[operator]
+    assert (
+        "code" in assert_problem(post(acme_api, "/api/v1/checkins/", {}), 400, "validation_error")["errors"]
+    )

@@ -11,8 +11,8 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.utils import timezone
 from django.test import Client
+from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from tenants.models import Tenant
@@ -38,7 +38,9 @@ class ShopObjects:
 
 def _objects_of(tenant: Tenant) -> ShopObjects:
     with tenant_context(tenant):
-        event, ticket_type = on_sale_event(capacity=20, quantity=20, starts_at=timezone.now() + timedelta(hours=2))
+        event, ticket_type = on_sale_event(
+            capacity=20, quantity=20, starts_at=timezone.now() + timedelta(hours=2)
+        )
         order = buy_tickets(
             event=event,
             selection=Selection(tickets={ticket_type.pk: 2}),
@@ -50,7 +52,7 @@ def _objects_of(tenant: Tenant) -> ShopObjects:
 
 
 # (method, path template, scope it needs, body)
-OBJECT_ENDPOINTS = [
+OBJECT_ENDPOINTS: list[tuple[str, str, str, dict[str, Any] | None]] = [
     ("get", "/api/v1/events/{event}/", "events:read", None),
     ("get", "/api/v1/events/{event}/availability/", "events:read", None),
     ("post", "/api/v1/events/{event}/publish/", "events:write", {}),
@@ -81,7 +83,13 @@ def acme_objects(api_shops: tuple[Tenant, Tenant]) -> ShopObjects:
 
 @pytest.mark.parametrize(("method", "template", "scope", "body"), OBJECT_ENDPOINTS)
 def test_another_resellers_object_is_not_found(
-    acme_api: Client, bravo_api: Client, bravo_objects: ShopObjects, method: str, template: str, scope: str, body: Any
+    acme_api: Client,
+    bravo_api: Client,
+    bravo_objects: ShopObjects,
+    method: str,
+    template: str,
+    scope: str,
+    body: Any,
 ) -> None:
     path = template.format(**vars(bravo_objects))
     assert _call(bravo_api, "get", path, None).status_code in (200, 405)  # it exists on its own host
@@ -93,7 +101,11 @@ def test_a_key_without_the_scope_is_forbidden_and_changes_nothing(
     acme_api_with: Any, acme_objects: ShopObjects, method: str, template: str, scope: str, body: Any
 ) -> None:
     path = template.format(**vars(acme_objects))
-    others = [s for s in ("events:read", "events:write", "orders:read", "orders:write", "checkins:read") if s != scope]
+    others = [
+        s
+        for s in ("events:read", "events:write", "orders:read", "orders:write", "checkins:read")
+        if s != scope
+    ]
     response = _call(acme_api_with(*others), method, path, body)
     body_ = assert_problem(response, 403, "permission_denied")
     assert scope in str(body_["title"])

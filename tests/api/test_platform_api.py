@@ -27,12 +27,16 @@ def platform_api(admin: User) -> Client:
 
 
 def test_a_platform_admin_lists_resellers_plans_and_domains(platform_api: Client) -> None:
-    slugs = {tenant["slug"] for tenant in platform_api.get("/api/v1/tenants/?page_size=200").json()["results"]}
+    slugs = {
+        tenant["slug"] for tenant in platform_api.get("/api/v1/tenants/?page_size=200").json()["results"]
+    }
     assert {"acme", "bravo"} <= slugs and "public" not in slugs
     assert platform_api.get("/api/v1/tenants/acme/").json()["name"] == "Acme Live"
     plans = {plan["code"] for plan in platform_api.get("/api/v1/plans/").json()["results"]}
     assert {"starter", "growth", "enterprise"} <= plans
-    domains = {domain["domain"] for domain in platform_api.get("/api/v1/domains/?page_size=200").json()["results"]}
+    domains = {
+        domain["domain"] for domain in platform_api.get("/api/v1/domains/?page_size=200").json()["results"]
+    }
     assert "acme.localhost" in domains
 
 
@@ -40,7 +44,12 @@ def test_a_platform_admin_provisions_suspends_resumes_and_routes(platform_api: C
     made = post(
         platform_api,
         "/api/v1/tenants/",
-        {"name": "Carol Concerts", "slug": "carol", "owner_email": "owner@carol.example", "plan_code": "growth"},
+        {
+            "name": "Carol Concerts",
+            "slug": "carol",
+            "owner_email": "owner@carol.example",
+            "plan_code": "growth",
+        },
     )
     assert made.status_code == 201, made.content
     assert made.json()["slug"] == "carol" and made.json()["plan"] == "growth"
@@ -57,19 +66,21 @@ def test_a_platform_admin_provisions_suspends_resumes_and_routes(platform_api: C
         "hostname_taken",
     )
     platform_name = post(platform_api, "/api/v1/domains/", {"tenant": "carol", "hostname": "bravo.localhost"})
-    assert "hostname" in assert_problem(platform_name, 400, "hostname_invalid")["errors"]  # type: ignore[operator]
+    assert "hostname" in assert_problem(platform_name, 400, "hostname_invalid")["errors"]
 
 
 def test_bad_input_to_the_platform_api_gets_field_errors(platform_api: Client) -> None:
     refused = post(platform_api, "/api/v1/tenants/", {"name": "", "slug": "x", "owner_email": "nope"})
     body = assert_problem(refused, 400, "validation_error")
-    assert {"name", "owner_email"} <= set(body["errors"])  # type: ignore[arg-type]
+    assert {"name", "owner_email"} <= set(body["errors"])
     assert_problem(platform_api.get("/api/v1/tenants/no-such-shop/"), 404, "not_found")
     assert not Tenant.objects.filter(schema_name="x").exists()
 
 
 def test_only_platform_admins_may_use_it(admin: User) -> None:
-    read_only = api_client("localhost", create_platform_api_key(admin=admin, name="r", scopes=["platform:read"]).token)
+    read_only = api_client(
+        "localhost", create_platform_api_key(admin=admin, name="r", scopes=["platform:read"]).token
+    )
     assert read_only.get("/api/v1/tenants/").status_code == 200
     assert_problem(post(read_only, "/api/v1/tenants/acme/suspend/", {}), 403, "permission_denied")
     admin.is_staff = False
@@ -79,7 +90,9 @@ def test_only_platform_admins_may_use_it(admin: User) -> None:
 
 
 def test_a_resellers_key_means_nothing_on_the_platform_host(acme: Tenant) -> None:
-    assert_problem(api_client("localhost", make_key("acme")).get("/api/v1/tenants/"), 401, "not_authenticated")
+    assert_problem(
+        api_client("localhost", make_key("acme")).get("/api/v1/tenants/"), 401, "not_authenticated"
+    )
 
 
 def test_a_console_session_of_a_platform_admin_may_read(admin: User) -> None:

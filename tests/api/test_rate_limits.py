@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.cache import caches
 from django.test import Client
@@ -18,7 +20,11 @@ pytestmark = pytest.mark.django_db
 
 def _limit_growth_plan(per_key: int, per_ip: int) -> None:
     plan = Plan.objects.get(code="growth")
-    plan.limits = {**plan.limits, "api_requests_per_minute": per_key, "api_requests_per_minute_per_ip": per_ip}
+    plan.limits = {
+        **plan.limits,
+        "api_requests_per_minute": per_key,
+        "api_requests_per_minute_per_ip": per_ip,
+    }
     plan.save()
 
 
@@ -33,22 +39,30 @@ def test_a_key_past_its_plans_limit_gets_429_with_retry_after(api_shops: tuple[T
     assert api_client("acme.localhost", make_key("acme")).get("/api/v1/events/").status_code == 200
 
 
-def test_one_address_is_limited_across_keys_and_before_any_key_is_checked(api_shops: tuple[Tenant, Tenant]) -> None:
+def test_one_address_is_limited_across_keys_and_before_any_key_is_checked(
+    api_shops: tuple[Tenant, Tenant],
+) -> None:
     _limit_growth_plan(per_key=100, per_ip=2)
     first, second = (api_client("acme.localhost", make_key("acme")) for _ in range(2))
     assert first.get("/api/v1/events/").status_code == 200
     assert second.get("/api/v1/events/").status_code == 200
     assert_problem(first.get("/api/v1/events/"), 429, "rate_limited")
-    assert_problem(api_client("acme.localhost", "tk_guessing_keys").get("/api/v1/events/"), 429, "rate_limited")
+    assert_problem(
+        api_client("acme.localhost", "tk_guessing_keys").get("/api/v1/events/"), 429, "rate_limited"
+    )
     other_address = Client(
-        HTTP_HOST="acme.localhost", REMOTE_ADDR="10.0.0.7", HTTP_AUTHORIZATION=first.defaults["HTTP_AUTHORIZATION"]
+        HTTP_HOST="acme.localhost",
+        REMOTE_ADDR="10.0.0.7",
+        HTTP_AUTHORIZATION=first.defaults["HTTP_AUTHORIZATION"],
     )
     assert other_address.get("/api/v1/events/").status_code == 200
 
 
 @requires_redis
 @pytest.mark.redis
-def test_limits_are_counted_in_redis_when_it_is_configured(api_shops: tuple[Tenant, Tenant], settings) -> None:  # type: ignore[no-untyped-def]
+def test_limits_are_counted_in_redis_when_it_is_configured(
+    api_shops: tuple[Tenant, Tenant], settings: Any
+) -> None:
     settings.CACHES = {
         **settings.CACHES,
         "default": {

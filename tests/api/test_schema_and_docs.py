@@ -12,7 +12,9 @@ pytestmark = pytest.mark.django_db
 def test_the_schema_describes_the_api_with_problems_and_bearer_keys(api_shops: object) -> None:
     schema = api_client("acme.localhost", None).get("/api/v1/schema/?format=json").json()
     assert schema["openapi"].startswith("3.")
-    assert {"/api/v1/orders/", "/api/v1/checkins/", "/api/v1/events/{id}/availability/"} <= set(schema["paths"])
+    assert {"/api/v1/orders/", "/api/v1/checkins/", "/api/v1/events/{id}/availability/"} <= set(
+        schema["paths"]
+    )
     create = schema["paths"]["/api/v1/orders/"]["post"]
     assert "application/problem+json" in create["responses"]["409"]["content"]
     assert any(parameter["name"] == "Idempotency-Key" for parameter in create["parameters"])
@@ -27,5 +29,7 @@ def test_the_docs_load_swagger_ui_from_our_own_static_files(api_shops: object) -
     page = client.get("/api/v1/docs/").content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in page
     assert "cdn" not in page.lower() and "unpkg" not in page.lower()
-    assert client.get("/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js").status_code == 200
+    assert (
+        client.get("/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js").status_code == 200
+    )
     assert "redoc" in client.get("/api/v1/redoc/").content.decode().lower()

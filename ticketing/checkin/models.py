@@ -23,7 +23,9 @@ class CheckIn(models.Model):
     event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="check_ins")
     method = models.CharField(max_length=16, choices=Method.choices)
     gate = models.CharField(max_length=64, blank=True, help_text="Entrance or lane, as the scanner names it.")
-    device = models.CharField(max_length=64, blank=True, help_text="Scanner or phone that admitted the ticket.")
+    device = models.CharField(
+        max_length=64, blank=True, help_text="Scanner or phone that admitted the ticket."
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

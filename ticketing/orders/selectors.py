@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
 
@@ -138,18 +138,26 @@ def customers(*, email: str = "") -> QuerySet[Order, dict[str, Any]]:
         .annotate(count=Count("pk"))
     )
     latest_name = Order.objects.filter(buyer_email=OuterRef("buyer_email")).order_by("-created_at", "-pk")
-    return (
+    rows = (
         orders.values("buyer_email", "currency")
         .annotate(
             email=F("buyer_email"),
             name=Subquery(latest_name.values("buyer_name")[:1]),
             orders=Count("pk"),
-            tickets=Subquery(valid_tickets.values("count")[:1]),
+            ticket_count=Subquery(valid_tickets.values("count")[:1]),
             total_spent=Sum(F("total_minor") - F("refunded_minor"), filter=Q(status__in=_KEPT)),
             first_order_at=Min("created_at"),
             last_order_at=Max("created_at"),
         )
         .values(
-            "email", "currency", "name", "orders", "tickets", "total_spent", "first_order_at", "last_order_at"
+            "email",
+            "currency",
+            "name",
+            "orders",
+            "ticket_count",
+            "total_spent",
+            "first_order_at",
+            "last_order_at",
         )
     )
+    return cast("QuerySet[Order, dict[str, Any]]", rows)

@@ -174,7 +174,7 @@ def _write_order(
 
 
 def _already_fetched(queryset: QuerySet[Any], rows: list[Any]) -> QuerySet[Any]:
-    queryset._result_cache = rows  # type: ignore[attr-defined]
+    queryset._result_cache = rows
     queryset._prefetch_done = True  # type: ignore[attr-defined]
     return queryset
 

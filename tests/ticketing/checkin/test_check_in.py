@@ -44,7 +44,9 @@ class TestCheckIn:
     def test_a_signed_code_admits_its_ticket_and_records_who_where(self) -> None:
         ticket = _order().tickets.all()[0]
         scanner = make_member(Role.SCANNER)
-        admitted = check_in_ticket(code=ticket_code(ticket=ticket), actor=scanner, gate="North", device="phone 3")
+        admitted = check_in_ticket(
+            code=ticket_code(ticket=ticket), actor=scanner, gate="North", device="phone 3"
+        )
         assert (admitted.ticket, admitted.method, admitted.gate, admitted.device) == (
             ticket,
             CheckIn.Method.SIGNED_CODE,

@@ -32,7 +32,9 @@ def test_a_scanner_admits_a_ticket_once_by_pasting_its_code(acme: Tenant) -> Non
     with tenant_context(acme):
         event, ticket_type = on_sale_event(starts_at=timezone.now() + timedelta(hours=1))
         order = buy_tickets(
-            event=event, selection=Selection(tickets={ticket_type.pk: 1}), buyer=Buyer("Ada", "ada@example.com")
+            event=event,
+            selection=Selection(tickets={ticket_type.pk: 1}),
+            buyer=Buyer("Ada", "ada@example.com"),
         )
         code = ticket_code(ticket=order.tickets.get())
     scanner = _client(acme, Role.SCANNER)
@@ -40,7 +42,11 @@ def test_a_scanner_admits_a_ticket_once_by_pasting_its_code(acme: Tenant) -> Non
     admitted = scanner.post("/backoffice/scan/", {"code": code, "gate": "North"})
     assert admitted.status_code == 200 and b"Admit." in admitted.content
     again = scanner.post("/backoffice/scan/", {"code": code, "gate": "North"})
-    assert again.status_code == 409 and b"Do not admit." in again.content and b"Already checked in" in again.content
+    assert (
+        again.status_code == 409
+        and b"Do not admit." in again.content
+        and b"Already checked in" in again.content
+    )
     with tenant_context(acme):
         check_in = CheckIn.objects.get()
         assert check_in.gate == "North" and check_in.actor is not None
