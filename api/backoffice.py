@@ -6,6 +6,9 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from api.models import ApiKey
@@ -22,9 +25,14 @@ SECTION = "api_keys"
 
 
 class ApiKeyForm(BackofficeForm):
-    name = forms.CharField(max_length=100, help_text="What will use the key, e.g. “Box office app”.")
+    name = forms.CharField(
+        label=gettext_lazy("Name"),
+        max_length=100,
+        help_text=gettext_lazy("What will use the key, e.g. “Box office app”."),
+    )
     scopes = forms.MultipleChoiceField(
-        choices=[(str(scope), f"{scope} — {SCOPE_LABELS[scope]}") for scope in Scope],
+        label=gettext_lazy("Scopes"),
+        choices=[(str(scope), format_lazy("{} — {}", scope, SCOPE_LABELS[scope])) for scope in Scope],
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -64,5 +72,5 @@ def api_key_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"The key “{key.name}” ({key.prefix}…) is revoked.")
+        messages.success(request, _("The key “%(name)s” is revoked.") % {"name": key.name})
     return redirect("api_keys:list")

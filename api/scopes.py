@@ -7,6 +7,9 @@ API grants a session exactly what the member's role allows on the pages.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
 
 from ticketing.team.roles import Permission
 
@@ -29,17 +32,17 @@ class PlatformScope(StrEnum):
     PLATFORM_WRITE = "platform:write"
 
 
-SCOPE_LABELS: dict[str, str] = {
-    Scope.EVENTS_READ: "Read events, ticket types and availability",
-    Scope.EVENTS_WRITE: "Create and change events and ticket types",
-    Scope.ORDERS_READ: "Read orders and tickets",
-    Scope.ORDERS_WRITE: "Create, cancel and refund orders",
-    Scope.CHECKINS_READ: "Read check-ins",
-    Scope.CHECKINS_WRITE: "Check tickets in",
-    Scope.CUSTOMERS_READ: "Read customers (buyers by e-mail)",
-    Scope.REPORTS_READ: "Read and request reports",
-    PlatformScope.PLATFORM_READ: "Read resellers, plans and domains",
-    PlatformScope.PLATFORM_WRITE: "Provision, suspend and resume resellers; add domains",
+SCOPE_LABELS: dict[str, Any] = {
+    Scope.EVENTS_READ: _("Read events, ticket types and availability"),
+    Scope.EVENTS_WRITE: _("Create and change events and ticket types"),
+    Scope.ORDERS_READ: _("Read orders and tickets"),
+    Scope.ORDERS_WRITE: _("Create, cancel and refund orders"),
+    Scope.CHECKINS_READ: _("Read check-ins"),
+    Scope.CHECKINS_WRITE: _("Check tickets in"),
+    Scope.CUSTOMERS_READ: _("Read customers (buyers by e-mail)"),
+    Scope.REPORTS_READ: _("Read and request reports"),
+    PlatformScope.PLATFORM_READ: _("Read resellers, plans and domains"),
+    PlatformScope.PLATFORM_WRITE: _("Provision, suspend and resume resellers; add domains"),
 }
 
 # None: any team member may (reading the catalog).

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from ticketing.backoffice.forms import BackofficeForm
 
 
 class ScanForm(BackofficeForm):
     code = forms.CharField(
-        label="Ticket code",
+        label=_("Ticket code"),
         max_length=400,
-        help_text="Scan the QR code into this field, or type the ticket id printed under it.",
+        help_text=_("Scan the QR code into this field, or type the ticket id printed under it."),
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off", "spellcheck": "false"}),
     )
-    gate = forms.CharField(label="Gate", max_length=64, required=False, help_text="e.g. North entrance")
+    gate = forms.CharField(label=_("Gate"), max_length=64, required=False, help_text=_("e.g. North entrance"))

@@ -13,6 +13,7 @@ import re
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from ticketing.audit.services import record
@@ -33,7 +34,7 @@ def _read_code(code: str) -> tuple[str, int | None, str]:
     """(ticket public id, event id the signature vouches for or None, method) from what was scanned."""
     text = "".join(code.split())
     if not text:
-        raise CheckInError(CheckInErrorCode.INVALID_INPUT, "Scan or type a ticket code.", field="code")
+        raise CheckInError(CheckInErrorCode.INVALID_INPUT, _("Scan or type a ticket code."), field="code")
     if PUBLIC_ID.match(text.lower()):
         return text.lower(), None, CheckIn.Method.PUBLIC_ID
     claims = verify_ticket_code(text.upper(), at=timezone.now())  # raises TicketError (bad, expired, …)
@@ -44,9 +45,9 @@ def _check_entry_window(event: Event) -> None:
     """The same window a signed ticket states: from 12 hours before the start to 6 after the end."""
     now = timezone.now()
     if now < event.starts_at - VALID_BEFORE_START:
-        raise TicketError(TicketErrorCode.NOT_YET_VALID, "This ticket is not valid yet.")
+        raise TicketError(TicketErrorCode.NOT_YET_VALID, _("This ticket is not valid yet."))
     if now > event.ends_at + VALID_AFTER_END:
-        raise TicketError(TicketErrorCode.EXPIRED, "This ticket is no longer valid.")
+        raise TicketError(TicketErrorCode.EXPIRED, _("This ticket is no longer valid."))
 
 
 def check_in_ticket(
@@ -70,35 +71,42 @@ def check_in_ticket(
         )
         if ticket is None or (signed_event_id is not None and signed_event_id != ticket.event_id):
             raise CheckInError(
-                CheckInErrorCode.UNKNOWN_TICKET, "No ticket of this shop has this code.", http_status=404
+                CheckInErrorCode.UNKNOWN_TICKET, _("No ticket of this shop has this code."), http_status=404
             )
         if method == CheckIn.Method.PUBLIC_ID:
             _check_entry_window(ticket.event)  # a signed code carries its own window, checked above
         if event is not None and ticket.event_id != event.pk:
             raise CheckInError(
                 CheckInErrorCode.WRONG_EVENT,
-                f"This ticket is for “{ticket.event}”, not for “{event}”.",
+                _("This ticket is for “%(ticket_event)s”, not for “%(event)s”.")
+                % {"ticket_event": ticket.event, "event": event},
                 extra={"ticket_event": ticket.event_id},
                 http_status=409,
             )
         if ticket.status == Ticket.Status.CANCELLED:
             raise CheckInError(
-                CheckInErrorCode.TICKET_CANCELLED, "This ticket was cancelled.", http_status=409
+                CheckInErrorCode.TICKET_CANCELLED, _("This ticket was cancelled."), http_status=409
             )
         if ticket.status == Ticket.Status.REFUNDED:
-            raise CheckInError(CheckInErrorCode.TICKET_REFUNDED, "This ticket was refunded.", http_status=409)
+            raise CheckInError(
+                CheckInErrorCode.TICKET_REFUNDED, _("This ticket was refunded."), http_status=409
+            )
         if not ticket.order.is_open:
             raise CheckInError(
                 CheckInErrorCode.ORDER_NOT_VALID,
-                f"The order of this ticket is {ticket.order.get_status_display().lower()}.",
+                _("The order of this ticket is no longer valid (%(status)s).")
+                % {"status": ticket.order.get_status_display()},
                 http_status=409,
             )
         earlier = CheckIn.objects.filter(ticket=ticket).first()
         if earlier is not None:
             raise CheckInError(
                 CheckInErrorCode.ALREADY_CHECKED_IN,
-                f"Already checked in at {timezone.localtime(earlier.checked_in_at):%H:%M:%S}"
-                + (f" at {earlier.gate}." if earlier.gate else "."),
+                _("Already checked in at %(time)s (%(gate)s).")
+                % {
+                    "time": f"{timezone.localtime(earlier.checked_in_at):%H:%M:%S}",
+                    "gate": earlier.gate or "—",
+                },
                 extra={"checked_in_at": earlier.checked_in_at.isoformat(), "gate": earlier.gate},
                 http_status=409,
             )

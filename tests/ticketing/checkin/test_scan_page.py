@@ -59,3 +59,13 @@ def test_an_empty_code_is_a_form_error(acme: Tenant) -> None:
 
 def test_roles_without_scanning_may_not_open_it(acme: Tenant) -> None:
     assert _client(acme, Role.ANALYST).get("/backoffice/scan/").status_code == 403
+
+
+def test_the_scan_page_speaks_the_shops_language(bravo: Tenant) -> None:
+    client = Client(HTTP_HOST="bravo.localhost")
+    with tenant_context(bravo):
+        client.force_login(make_member(Role.SCANNER))
+    page = client.get("/backoffice/scan/").content.decode()
+    assert "Tickets scannen" in page and "Noch niemand eingelassen." in page
+    refused = client.post("/backoffice/scan/", {"code": "f" * 32}).content.decode()
+    assert "Nicht einlassen." in refused and "Kein Ticket dieses Shops hat diesen Code." in refused
