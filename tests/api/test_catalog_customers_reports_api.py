@@ -39,11 +39,18 @@ def test_an_event_is_made_given_a_ticket_type_and_published(acme_api: Client) ->
     assert made.status_code == 201, made.content
     event = made.json()
     assert event["status"] == "draft" and event["timezone"] == "America/New_York"
-    assert_problem(post(acme_api, f"/api/v1/events/{event['id']}/publish/", {}), 400, "invalid")  # no tickets yet
+    assert_problem(
+        post(acme_api, f"/api/v1/events/{event['id']}/publish/", {}), 400, "invalid"
+    )  # no tickets yet
     ticket_type = post(
         acme_api,
         "/api/v1/ticket-types/",
-        {"event": event["id"], "name": "Seat", "price": {"amount": "19.90", "currency": "USD"}, "quantity": 80},
+        {
+            "event": event["id"],
+            "name": "Seat",
+            "price": {"amount": "19.90", "currency": "USD"},
+            "quantity": 80,
+        },
     )
     assert ticket_type.status_code == 201, ticket_type.content
     assert ticket_type.json()["price"] == {"amount": "19.90", "currency": "USD"}
