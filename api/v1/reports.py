@@ -12,7 +12,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.access import ApiDoor, ApiViewSet, HasScope
+from api.access import ApiDoor, ApiViewSet, HasScope, tenant_of
 from api.fields import MoneySchema, money_data
 from api.scopes import Scope
 from billing.reports import api as billing_api
@@ -60,7 +60,7 @@ class SalesReportViewSet(ApiViewSet):
     def list(self, request: Request) -> Response:
         events = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         assert events is not None
-        currency = str(getattr(request._request, "tenant").default_currency)  # noqa: B009
+        currency = tenant_of(request).default_currency
         rows: list[dict[str, Any]] = [
             {
                 "event": sales.event.pk,

@@ -111,6 +111,12 @@ def test_customers_are_buyers_aggregated_by_email(acme_api: Client, sales: Any) 
     ada = next(row for row in rows if row["email"] == "ada@example.com")
     assert (ada["orders"], ada["tickets"]) == (2, 3)
     assert ada["total_spent"] == {"amount": "20.00", "currency": "USD"}  # the unpaid order is not spent
+    first = acme_api.get("/api/v1/customers/?page_size=1").json()
+    second = acme_api.get(first["next"]).json()
+    assert [row["email"] for row in first["results"] + second["results"]] == [
+        "ada@example.com",
+        "bob@example.com",
+    ]
     only_bob = acme_api.get("/api/v1/customers/?email=bob@example.com").json()["results"]
     assert [row["email"] for row in only_bob] == ["bob@example.com"]
     assert only_bob[0]["total_spent"] == {"amount": "30.00", "currency": "USD"}
