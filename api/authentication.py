@@ -24,6 +24,7 @@ class ApiClient:
     """The caller behind a reseller's API key: acts within its scopes, as no team member."""
 
     is_authenticated = True
+    is_anonymous = False
     is_active = True
     is_staff = False
     is_superuser = False
@@ -34,6 +35,9 @@ class ApiClient:
 
     def __str__(self) -> str:
         return f"API key {self.grant.name} ({self.grant.prefix})"
+
+    def get_username(self) -> str:
+        return str(self)
 
 
 def _grant_for(token: str) -> KeyGrant:
