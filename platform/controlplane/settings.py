@@ -71,8 +71,14 @@ SHARED_APPS = [
     "django.contrib.admin",
     "django.contrib.staticfiles",
     "channels",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_filters",
     "core",
     "controlplane",
+    # The platform's own API keys (platform admins) live in public; each reseller's in its schema.
+    "api",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -88,6 +94,8 @@ TENANT_APPS = [
     "ticketing.team",
     "ticketing.discounts",
     "ticketing.backoffice",
+    "ticketing.checkin",
+    "api",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -222,6 +230,7 @@ CELERY_BEAT_SCHEDULE = {
     "reconcile-ledger": {"task": "ledger.reconcile_with_provider", "schedule": 86400.0},
     "enforce-dunning": {"task": "billing.enforce_dunning", "schedule": 3600.0},
     "send-scheduled-reports": {"task": "billing_reports.send_scheduled_reports", "schedule": 3600.0},
+    "purge-idempotency-records": {"task": "api.purge_idempotency_records_everywhere", "schedule": 3600.0},
 }
 
 # Longest a buyer waits for an inventory row lock before "busy, try again" (PostgreSQL interval).
@@ -330,6 +339,60 @@ CUSTOM_DOMAIN_DNS_TIMEOUT = float(os.environ.get("CUSTOM_DOMAIN_DNS_TIMEOUT", "3
 CUSTOM_DOMAIN_VERIFICATION_DAYS = int(os.environ.get("CUSTOM_DOMAIN_VERIFICATION_DAYS", "7"))
 # Asked by the TLS proxy before it issues a certificate on demand (see the README, "Custom domains").
 TLS_ASK_PATH = os.environ.get("TLS_ASK_PATH", "/internal/tls/allowed-hostname/")
+
+# The REST API (api/): keys or back-office sessions, problem details, cursor pages, OpenAPI 3.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiKeyAuthentication",
+        "api.authentication.StaffSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Cursor",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    "DATETIME_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Ticketing API",
+    "DESCRIPTION": (
+        "A reseller's events, orders, tickets, check-ins, customers and reports. Authenticate with "
+        "`Authorization: Bearer <API key>`; errors are RFC 9457 problem details."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatus": "ticketing.orders.models.Order.Status",
+        "TicketStatus": "ticketing.orders.models.Ticket.Status",
+        "EventStatus": "ticketing.catalog.models.Event.Status",
+        "TenantStatus": "tenants.models.Tenant.Status",
+        "TicketTypeKind": "ticketing.catalog.models.TicketType.Kind",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_problem_responses",
+    ],
+}
+# Requests per minute per key and per client address, unless the plan's limits say otherwise
+# (plan limits "api_requests_per_minute" and "api_requests_per_minute_per_ip").
+API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("API_RATE_LIMIT_PER_MINUTE", "600"))
+API_RATE_LIMIT_PER_MINUTE_PER_IP = int(os.environ.get("API_RATE_LIMIT_PER_MINUTE_PER_IP", "1200"))
+# How long a key's look-up is cached (a revocation also drops it at once).
+API_KEY_CACHE_SECONDS = int(os.environ.get("API_KEY_CACHE_SECONDS", "30"))
+API_IDEMPOTENCY_HOURS = 24
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -20,6 +20,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -153,7 +154,7 @@ def _write_order(
             for line in priced.lines
         ]
     )
-    Ticket.objects.bulk_create(
+    tickets = Ticket.objects.bulk_create(
         [
             Ticket(
                 public_id=new_ticket_id(),
@@ -168,7 +169,19 @@ def _write_order(
             for _ in range(line.quantity)
         ]
     )
+    # What was just written is what order.lines.all() and order.tickets.all() would read back:
+    # remembered as Django's prefetching would, so showing the new order costs no query.
+    order._prefetched_objects_cache = {  # type: ignore[attr-defined]
+        "lines": _already_fetched(order.lines.all(), lines),
+        "tickets": _already_fetched(order.tickets.all(), tickets),
+    }
     return order
+
+
+def _already_fetched(queryset: QuerySet[Any], rows: list[Any]) -> QuerySet[Any]:
+    queryset._result_cache = rows
+    queryset._prefetch_done = True  # type: ignore[attr-defined]
+    return queryset
 
 
 def _after_order_placed(order: Order) -> None:
