@@ -110,7 +110,7 @@ def main() -> None:
     print(f"  PostgreSQL  {best[2]:.2f} / {median[2]:.2f} ms")
     print(f"  together    {best[0]:.2f} / {median[0]:.2f} ms")
     # The health check's SELECT 1 goes straight to psycopg, past Django's query log.
-    health_check = 1 if connection.health_check_enabled else 0
+    health_check = 1 if connection.settings_dict["CONN_HEALTH_CHECKS"] else 0
     statements = len(queries.captured_queries) + health_check
     print(f"  statements  {statements} per order ({health_check} of them the connection health check)")
     if args.sql:

@@ -27,9 +27,10 @@ from accounts.models import User
 from billing.ledger import services as ledger
 from branding.selectors import email_sender
 from core.errors import DomainError
+from core.model_rows import InsertStatement
 from core.side_effects import enqueue_after_commit
 from core.tasks import send_email
-from ticketing.audit.services import record
+from ticketing.audit.services import log_entry, record
 from ticketing.catalog.models import Event
 from ticketing.catalog.services import mark_event_cancelled
 from ticketing.discounts.selectors import EventDiscounts, canonical_code, discounts_for
@@ -114,7 +115,11 @@ def _write_order(
     payment_method: str,
     hold: Hold | None,
 ) -> Order:
-    """Insert the order with its lines and tickets (the caller changes the counters after)."""
+    """Insert the order with its lines, tickets and audit row, in one statement.
+
+    The caller changes the inventory counters after. One round trip instead of four: each
+    statement costs Django and PostgreSQL more than the rows it writes (see core.model_rows).
+    """
     now = timezone.now()
     free = priced.total_minor == 0
     order = Order(
@@ -136,38 +141,40 @@ def _write_order(
         paid_at=now if free else None,
     )
     order.code = new_order_code()
-    order.save(force_insert=True)
-    lines = OrderLine.objects.bulk_create(
-        [
-            OrderLine(
-                order=order,
-                stock_id=line.stock_id,
-                ticket_type=line.ticket_type,
-                addon=line.addon,
-                description=line.description,
-                quantity=line.quantity,
-                unit_price_minor=line.unit_price_minor,
-                discount_minor=line.discount_minor,
-                total_minor=line.total_minor,
-            )
-            for line in priced.lines
-        ]
-    )
-    Ticket.objects.bulk_create(
-        [
-            Ticket(
-                public_id=new_ticket_id(),
-                order=order,
-                line=line,
-                event=event,
-                ticket_type=line.ticket_type,
-                attendee_name=buyer.name,
-            )
-            for line in lines
-            if line.ticket_type is not None
-            for _ in range(line.quantity)
-        ]
-    )
+    lines = [
+        OrderLine(
+            order=order,
+            stock_id=line.stock_id,
+            ticket_type=line.ticket_type,
+            addon=line.addon,
+            description=line.description,
+            quantity=line.quantity,
+            unit_price_minor=line.unit_price_minor,
+            discount_minor=line.discount_minor,
+            total_minor=line.total_minor,
+        )
+        for line in priced.lines
+    ]
+    tickets = [
+        Ticket(
+            public_id=new_ticket_id(),
+            order=order,
+            line=line,
+            event=event,
+            ticket_type=line.ticket_type,
+            attendee_name=buyer.name,
+        )
+        for line in lines
+        if line.ticket_type is not None
+        for _ in range(line.quantity)
+    ]
+    rows = InsertStatement()
+    rows.add(order)
+    for line in lines:
+        rows.add(line)  # one by one: their tickets refer to them
+    rows.add(*tickets)
+    _record_placed(rows, order, priced, **({"hold": hold.pk} if hold is not None else {}))
+    rows.execute()
     return order
 
 
@@ -242,7 +249,6 @@ def _buy(
         order = _write_order(
             event=event, priced=priced, buyer=buyer, payment_method=payment_method, hold=None
         )
-        _record_placed(order, priced)
         if priced.promo_code_id is not None:
             use_code(discount_id=priced.promo_code_id, code=priced.promo_code)
         take_stock(checked, into="sold")  # last: its row locks last until the commit right after
@@ -250,10 +256,14 @@ def _buy(
     return order
 
 
-def _record_placed(order: Order, priced: Quote, **data: Any) -> None:
+def _record_placed(rows: InsertStatement, order: Order, priced: Quote, **data: Any) -> None:
+    """Add the rows that record a new order (its audit row) to the statement inserting it."""
     if priced.discount_minor:
         data.update(discount_minor=priced.discount_minor, discounts=priced.discount_labels)
-    record(action="order.placed", target=order, total_minor=order.total_minor, code=order.code, **data)
+    entry = log_entry(
+        action="order.placed", target=order, total_minor=order.total_minor, code=order.code, **data
+    )
+    rows.add(entry, refer={"object_id": order})
 
 
 def start_checkout(*, event: Event, selection: Selection, promo_code: str = "") -> Hold:
@@ -315,7 +325,6 @@ def _place(hold: Hold, buyer: Buyer, payment_method: str, expected_total_minor: 
         )
         hold.status = Hold.Status.CONVERTED
         hold.save(update_fields=["status"])
-        _record_placed(order, priced, hold=hold.pk)
         if priced.promo_code_id is not None:
             use_code(discount_id=priced.promo_code_id, code=priced.promo_code)
         locking.convert_held_to_sold(hold_stock_quantities([hold]))
