@@ -24,6 +24,7 @@ import io
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,16 +58,8 @@ def backend_cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("orders", nargs="?", type=int, default=500)
-    parser.add_argument("--rounds", type=int, default=3, help="measure this many times; best and median")
-    parser.add_argument("--prof", choices=["cumulative", "tottime"], help="profile 300 orders (CPU clock)")
-    parser.add_argument("--sql", action="store_true", help="print the statements of one order")
-    args = parser.parse_args()
-
-    from controlplane.celery import app as celery_app
-
+def checkout() -> Callable[[], None]:
+    """A fresh bench event, warmed up; gives a function placing one order as wrk's requests do."""
     out = io.StringIO()
     call_command("bench_onsale", "prepare", "--capacity", "1000000", stdout=out)
     env = dict(line.split("=", 1) for line in out.getvalue().split())
@@ -91,15 +84,36 @@ def main() -> None:
 
     for _ in range(50):  # warm up: imports, caches, the connection
         order()
+    return order
 
+
+def cpu_per_order(order: Callable[[], None], orders: int) -> tuple[float, float]:
+    """Django's and PostgreSQL's CPU per order, in milliseconds, over ``orders`` orders."""
+    backend_pid = connection.connection.info.backend_pid
+    django_start, pg_start = time.process_time(), backend_cpu_seconds(backend_pid)
+    for _ in range(orders):
+        order()
+    django_ms = (time.process_time() - django_start) / orders * 1000
+    pg_ms = (backend_cpu_seconds(backend_pid) - pg_start) / orders * 1000
+    return django_ms, pg_ms
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("orders", nargs="?", type=int, default=500)
+    parser.add_argument("--rounds", type=int, default=3, help="measure this many times; best and median")
+    parser.add_argument("--prof", choices=["cumulative", "tottime"], help="profile 300 orders (CPU clock)")
+    parser.add_argument("--sql", action="store_true", help="print the statements of one order")
+    args = parser.parse_args()
+
+    from controlplane.celery import app as celery_app
+
+    order = checkout()
     rounds = []
     for _ in range(args.rounds):
-        backend_pid = connection.connection.info.backend_pid
-        django_start, pg_start = time.process_time(), backend_cpu_seconds(backend_pid)
-        for _ in range(args.orders):
-            order()
-        django_ms = (time.process_time() - django_start) / args.orders * 1000
-        pg_ms = (backend_cpu_seconds(backend_pid) - pg_start) / args.orders * 1000
+        django_ms, pg_ms = cpu_per_order(order, args.orders)
         rounds.append((django_ms + pg_ms, django_ms, pg_ms))
     rounds.sort()
     with CaptureQueriesContext(connection) as queries:
