@@ -129,7 +129,7 @@ def _change_in_id_order(quantities: Mapping[int, int], assignment: str, guard: s
         for position, stock_id in enumerate(sorted(quantities)):
             quantity = quantities[stock_id]
             sql = f"UPDATE inventory_stock SET {assignment} WHERE id = %s AND {guard}"
-            params: list[object] = [*([quantity] * uses), stock_id, quantity]
+            params: list[int | str] = [*([quantity] * uses), stock_id, quantity]
             if position == 0:
                 sql += " AND set_config('lock_timeout', %s, true) IS NOT NULL"
                 params.append(settings.INVENTORY_LOCK_TIMEOUT)
