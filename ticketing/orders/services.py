@@ -116,10 +116,12 @@ def _write_order(
     payment_method: str,
     hold: Hold | None,
     audit: Mapping[str, Any] | None = None,
+    confirm: bool = True,
 ) -> Order:
     """Insert the order with its lines, tickets, audit row and due confirmation, in one statement.
 
-    ``audit`` adds to the data of the ``order.placed`` audit row. The caller changes the
+    ``audit`` adds to the data of the ``order.placed`` audit row; ``confirm=False`` writes no
+    due confirmation (nobody to mail, or the caller has it sent later). The caller changes the
     inventory counters after. One round trip instead of five: each statement costs Django and
     PostgreSQL more than the rows it writes (see core.model_rows).
     """
@@ -177,7 +179,8 @@ def _write_order(
         rows.add(line)  # one by one: their tickets refer to them
     rows.add(*tickets)
     _record_placed(rows, order, priced, **({"hold": hold.pk} if hold is not None else {}), **(audit or {}))
-    rows.add(ConfirmationDue(order=order))  # e-mailed by a relay after commit (_after_order_placed)
+    if confirm:
+        rows.add(ConfirmationDue(order=order))  # e-mailed by a relay after commit (_after_order_placed)
     rows.execute()
     return order
 

@@ -9,11 +9,17 @@ from typing import Any, cast
 import pytest
 from django.core import mail
 from django.db import connection as default_connection
+from django.db import transaction
 from django.utils import timezone
 
 from tenants.models import Tenant
 from ticketing.catalog.models import Event, Venue
+from ticketing.discounts.selectors import discounts_for
+from ticketing.inventory.services import Selection, check_selection
+from ticketing.orders import services as order_services
 from ticketing.orders.models import Order
+from ticketing.orders.pricing import quote
+from ticketing.orders.services import Buyer
 from ticketing.orders.tasks import send_due_confirmations_everywhere
 from ticketing.tickets.models import ConfirmationDue, SigningKey
 from ticketing.tickets.services import send_due_confirmations
@@ -42,6 +48,25 @@ def test_an_order_is_due_a_confirmation_until_a_relay_mails_it_once(
     assert not ConfirmationDue.objects.filter(order=order).exists()
     assert send_due_confirmations() == 0  # a second relay finds nothing due
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.usefixtures("in_acme")
+def test_an_order_written_without_a_confirmation_is_never_mailed(show: Show) -> None:
+    checked = check_selection(event=show.event, selection=Selection(tickets={show.standing.pk: 1}))
+    priced = quote(checked, currency=show.standing.currency, discounts=discounts_for(show.event, code=""))
+    with transaction.atomic():
+        order = order_services._write_order(
+            event=show.event,
+            priced=priced,
+            buyer=Buyer(name="Box Office", email=""),
+            payment_method=Order.PaymentMethod.PAY_LATER,
+            hold=None,
+            confirm=False,
+        )
+    assert Order.objects.filter(pk=order.pk).exists()
+    assert not ConfirmationDue.objects.exists()
+    assert send_due_confirmations() == 0
+    assert mail.outbox == []
 
 
 @pytest.mark.usefixtures("in_acme")
