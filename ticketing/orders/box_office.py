@@ -25,7 +25,6 @@ from ticketing.orders.services import (
     Buyer,
     _after_order_placed,
     _currency_of,
-    _record_placed,
     _retrying_code_collisions,
     _write_order,
 )
@@ -83,9 +82,14 @@ def _sell(actor: User | None, event: Event, selection: Selection, payment_method
         checked = check_selection(event=event, selection=selection, box_office=True, now=now)
         priced = quote(checked, currency=_currency_of(checked), discounts=discounts, now=now)
         order = _write_order(
-            event=event, priced=priced, buyer=buyer, payment_method=payment_method, hold=None
+            event=event,
+            priced=priced,
+            buyer=buyer,
+            payment_method=payment_method,
+            hold=None,
+            audit={"box_office": True},
+            confirm=bool(buyer.email),  # an anonymous desk sale has nobody to mail
         )
-        _record_placed(order, priced, box_office=True)
         if order.status != Order.Status.PAID:  # a free order is paid already
             order.status = Order.Status.PAID
             order.paid_at = now
