@@ -87,6 +87,8 @@ TENANT_APPS = [
     "ticketing.tickets",
     "ticketing.team",
     "ticketing.discounts",
+    "ticketing.taxes",
+    "ticketing.invoices",
     "ticketing.backoffice",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]

@@ -12,9 +12,11 @@ from django.utils.timezone import now
 
 from accounts.models import User
 from billing import entitlements
+from core.money import known_currency
 from ticketing.audit.services import record
 from ticketing.catalog.errors import CatalogError, CatalogErrorCode
-from ticketing.catalog.models import AddOn, Event, EventSeries, TicketType, Venue
+from ticketing.catalog.selectors import shop_currency
+from ticketing.catalog.models import AddOn, AddOnPrice, Event, EventSeries, TicketType, TicketTypePrice, Venue
 from ticketing.inventory.services import open_stock, resize_stock
 from ticketing.team.access import require_permission
 from ticketing.team.roles import Permission
@@ -25,13 +27,9 @@ _EVENT_FIELDS = {
 }  # fmt: skip
 _TICKET_TYPE_FIELDS = {
     "name", "kind", "description", "price_minor", "sale_starts_at", "sale_ends_at",
-    "min_per_order", "max_per_order", "visibility", "position",
+    "min_per_order", "max_per_order", "visibility", "position", "tax_category",
 }  # fmt: skip
-_ADDON_FIELDS = {"name", "kind", "description", "price_minor", "max_per_order", "position"}
-
-
-def shop_currency() -> str:
-    return str(getattr(getattr(connection, "tenant", None), "default_currency", "EUR"))
+_ADDON_FIELDS = {"name", "kind", "description", "price_minor", "max_per_order", "position", "tax_category"}
 
 
 def _validated(instance: models.Model) -> None:
@@ -222,7 +220,7 @@ def create_series(
             )
             shift = every * index
             for ticket_type in ticket_types:
-                _new_ticket_type(
+                copy = _new_ticket_type(
                     event=event,
                     quantity=ticket_type.quantity,
                     currency=ticket_type.currency,
@@ -233,12 +231,24 @@ def create_series(
                         if getattr(ticket_type, name) is not None
                     },
                 )
+                TicketTypePrice.objects.bulk_create(
+                    [
+                        TicketTypePrice(ticket_type=copy, currency=price.currency, amount_minor=price.amount_minor)
+                        for price in ticket_type.prices.exclude(currency=ticket_type.currency)
+                    ]
+                )
             for addon in addons:
-                _new_addon(
+                addon_copy = _new_addon(
                     event=event,
                     quantity=addon.quantity,
                     currency=addon.currency,
                     **{name: getattr(addon, name) for name in _ADDON_FIELDS},
+                )
+                AddOnPrice.objects.bulk_create(
+                    [
+                        AddOnPrice(addon=addon_copy, currency=price.currency, amount_minor=price.amount_minor)
+                        for price in addon.prices.exclude(currency=addon.currency)
+                    ]
                 )
         record(action="series.created", target=series, actor=actor, template=template.pk, count=count)
     return series
@@ -249,6 +259,7 @@ def _new_ticket_type(*, event: Event, quantity: int, currency: str, **fields: An
     _set_fields(ticket_type, _TICKET_TYPE_FIELDS, fields)
     _validated(ticket_type)
     ticket_type.save()
+    TicketTypePrice.objects.create(ticket_type=ticket_type, currency=currency, amount_minor=ticket_type.price_minor)
     open_stock(event=event, ticket_type=ticket_type, capacity=quantity)
     return ticket_type
 
@@ -297,6 +308,12 @@ def update_ticket_type(
             changed.append("quantity")
         _validated(ticket_type)
         ticket_type.save()
+        if "price_minor" in changed:  # the default currency's row mirrors the column
+            TicketTypePrice.objects.update_or_create(
+                ticket_type=ticket_type,
+                currency=ticket_type.currency,
+                defaults={"amount_minor": ticket_type.price_minor},
+            )
         record(action="ticket_type.updated", target=ticket_type, actor=actor, fields=sorted(changed))
     return ticket_type
 
@@ -306,6 +323,7 @@ def _new_addon(*, event: Event, quantity: int, currency: str, **fields: Any) -> 
     _set_fields(addon, _ADDON_FIELDS, fields)
     _validated(addon)
     addon.save()
+    AddOnPrice.objects.create(addon=addon, currency=currency, amount_minor=addon.price_minor)
     open_stock(event=event, addon=addon, capacity=quantity)
     return addon
 
@@ -334,5 +352,72 @@ def update_addon(*, actor: User | None, addon: AddOn, quantity: int | None = Non
             changed.append("quantity")
         _validated(addon)
         addon.save()
+        if "price_minor" in changed:
+            AddOnPrice.objects.update_or_create(
+                addon=addon, currency=addon.currency, defaults={"amount_minor": addon.price_minor}
+            )
         record(action="addon.updated", target=addon, actor=actor, fields=sorted(changed))
     return addon
+
+
+def _checked_price(currency: str, amount_minor: object) -> tuple[str, int | None]:
+    """A currency CLDR knows and a whole, non-negative amount in its minor units (None: no price)."""
+    try:
+        currency = known_currency(currency)
+    except ValueError:
+        raise CatalogError(
+            CatalogErrorCode.UNKNOWN_CURRENCY, f"“{currency}” is not a currency we know.", field="currency"
+        ) from None
+    if amount_minor is None:
+        return currency, None
+    if not isinstance(amount_minor, int) or isinstance(amount_minor, bool):
+        raise CatalogError(CatalogErrorCode.INVALID_PRICE, "A price is a whole number of minor units.", field="amount")
+    if amount_minor < 0:
+        raise CatalogError(CatalogErrorCode.INVALID_PRICE, "A price cannot be negative.", field="amount")
+    return currency, amount_minor
+
+
+def set_ticket_type_price(
+    *, actor: User | None, ticket_type: TicketType, currency: str, amount_minor: int | None
+) -> TicketType:
+    """Set (or with None, withdraw) a ticket type's explicit price in one currency."""
+    require_permission(actor, Permission.MANAGE_CATALOG)
+    currency, amount = _checked_price(currency, amount_minor)
+    with transaction.atomic(durable=True):
+        ticket_type = TicketType.objects.select_for_update(no_key=True).get(pk=ticket_type.pk)
+        _set_price(ticket_type, TicketTypePrice, "ticket_type", currency, amount)
+        record(action="ticket_type.price_set", target=ticket_type, actor=actor, currency=currency, amount_minor=amount)
+    return ticket_type
+
+
+def set_addon_price(*, actor: User | None, addon: AddOn, currency: str, amount_minor: int | None) -> AddOn:
+    """Set (or with None, withdraw) an add-on's explicit price in one currency."""
+    require_permission(actor, Permission.MANAGE_CATALOG)
+    currency, amount = _checked_price(currency, amount_minor)
+    with transaction.atomic(durable=True):
+        addon = AddOn.objects.select_for_update(no_key=True).get(pk=addon.pk)
+        _set_price(addon, AddOnPrice, "addon", currency, amount)
+        record(action="addon.price_set", target=addon, actor=actor, currency=currency, amount_minor=amount)
+    return addon
+
+
+def _set_price(
+    item: TicketType | AddOn,
+    model: type[TicketTypePrice] | type[AddOnPrice],
+    key: str,
+    currency: str,
+    amount: int | None,
+) -> None:
+    if currency == item.currency:
+        if amount is None:
+            raise CatalogError(
+                CatalogErrorCode.INVALID_PRICE,
+                f"The price in the shop's currency ({currency}) cannot be withdrawn; change it instead.",
+                field="amount",
+            )
+        item.price_minor = amount
+        item.save(update_fields=["price_minor"])
+    if amount is None:
+        model.objects.filter(**{key: item}, currency=currency).delete()  # type: ignore[misc]
+    else:
+        model.objects.update_or_create(**{key: item}, currency=currency, defaults={"amount_minor": amount})  # type: ignore[misc]
