@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from babel.numbers import format_currency, get_currency_precision, is_currency
+from babel.numbers import format_currency, format_percent, get_currency_precision, is_currency
 
 from core.localization import current_locale
 
@@ -103,3 +103,8 @@ def parse_major(text: str, currency: str) -> Money:
     if scaled != scaled.to_integral_value() or not value.is_finite():
         raise ValueError(f"{text} has more than {exponent} decimals for {currency}.")
     return Money(int(scaled), currency)
+
+
+def format_rate(basis_points: int, locale: str | None = None) -> str:
+    """A rate in basis points as the locale writes percentages: 1,900 → "19%" (en), "19 %" (de); 750 → "7.5%"."""
+    return str(format_percent(Decimal(basis_points) / 10_000, "#,##0.##%", locale=locale or current_locale()))

@@ -133,6 +133,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "branding.context_processors.theme",
+                "ticketing.taxes.context_processors.regions",
             ],
         },
     },

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
-from babel.numbers import format_percent
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from branding.selectors import document_branding
 from core.localization import current_locale, format_date_in
-from core.money import Money
+from core.money import Money, format_rate
 from ticketing.invoices.models import Invoice
 from ticketing.invoices.selectors import tax_bands
 
@@ -20,8 +18,7 @@ TEMPLATE = "invoices/invoice.html"
 
 
 def rate_text(rate_bp: int, locale: str) -> str:
-    """1,900 bp → "19 %" / "19%" as the locale writes percentages; 750 → "7.5 %"."""
-    return str(format_percent(Decimal(rate_bp) / 10_000, "#,##0.##%", locale=locale))
+    return format_rate(rate_bp, locale)
 
 
 @dataclass(frozen=True)

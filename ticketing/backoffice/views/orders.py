@@ -17,6 +17,7 @@ from ticketing.backoffice.access import requires
 from ticketing.backoffice.forms import OrderSearchForm, ReasonForm, RefundForm
 from ticketing.backoffice.pages import render_page, submitted
 from ticketing.backoffice.views import actor
+from ticketing.invoices.selectors import invoices_of
 from ticketing.orders.models import Order, Ticket
 from ticketing.orders.selectors import order_by_code, refunds_of, search_orders, tickets_of
 from ticketing.orders.services import cancel_order, mark_order_paid, refund_order
@@ -60,6 +61,7 @@ def _detail(
         "lines": order.lines.select_related("ticket_type", "addon"),
         "tickets": tickets_of(order),
         "refunds": refunds_of(order),
+        "invoices": invoices_of(order),
         "log": entries_for(order)[:50],
         "refund_form": refund_form,
         "cancel_form": cancel_form,
