@@ -473,6 +473,25 @@ def _return_units(
     return value, dict(quantities)
 
 
+def _refund_tax(order: Order, credited: list[CreditedLine]) -> list[dict[str, Any]]:
+    """A refund's net and tax per rate, for the ledger's tax summaries."""
+    bands: dict[int, list[int]] = {}
+    for line in credited:
+        band = bands.setdefault(line.tax_rate_bp, [0, 0])
+        band[0] += line.gross_minor - line.tax_minor
+        band[1] += line.tax_minor
+    return [
+        {
+            "jurisdiction": order.tax_jurisdiction,
+            "rate_bp": rate,
+            "reverse_charge": order.reverse_charge,
+            "net_minor": net,
+            "tax_minor": tax,
+        }
+        for rate, (net, tax) in sorted(bands.items(), reverse=True)
+    ]
+
+
 def cancel_order(*, order: Order, actor: User | None, reason: str = "") -> Order:
     """Cancel an unpaid order; its tickets are voided and go back on sale."""
     require_permission(actor, Permission.MANAGE_ORDERS)
@@ -533,7 +552,7 @@ def refund_order(
             else Order.Status.PARTIALLY_REFUNDED
         )
         order.save(update_fields=["status", "refunded_minor"])
-        ledger.record_refund(order=order, refund=refund)  # billing: same transaction
+        ledger.record_refund(order=order, refund=refund, tax=_refund_tax(order, credited))  # same transaction
         issue_credit_note(order=order, refund=refund, lines=credited)  # the invoice stays, credited
         record(
             action="order.refunded",
