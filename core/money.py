@@ -106,5 +106,5 @@ def parse_major(text: str, currency: str) -> Money:
 
 
 def format_rate(basis_points: int, locale: str | None = None) -> str:
-    """A rate in basis points as the locale writes percentages: 1,900 → "19%" (en), "19 %" (de); 750 → "7.5%"."""
+    """A rate in basis points as the locale writes percentages: 1,900 → "19%" (en), "19 %" (de)."""
     return str(format_percent(Decimal(basis_points) / 10_000, "#,##0.##%", locale=locale or current_locale()))

@@ -71,11 +71,19 @@ def render_pdf(statement: Statement, *, branding: Branding, language: str = "en"
             "branding": branding,
             "columns": [(column, COLUMN_LABELS[column]) for column in statement.columns],
             "lines": [
-                (row.label, row.currency, [row.money(column).format(language) for column in statement.columns])
+                (
+                    row.label,
+                    row.currency,
+                    [row.money(column).format(language) for column in statement.columns],
+                )
                 for row in statement.rows
             ],
             "totals": [
-                (row.label, row.currency, [row.money(column).format(language) for column in statement.columns])
+                (
+                    row.label,
+                    row.currency,
+                    [row.money(column).format(language) for column in statement.columns],
+                )
                 for row in statement.totals
             ],
         },

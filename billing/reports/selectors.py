@@ -111,7 +111,9 @@ def _totals(rows: list[StatementRow], columns: tuple[str, ...] = COLUMNS) -> lis
     for row in rows:
         total = totals.setdefault(
             row.currency,
-            StatementRow(label=f"Total {row.currency}", currency=row.currency, amounts=dict.fromkeys(columns, 0)),
+            StatementRow(
+                label=f"Total {row.currency}", currency=row.currency, amounts=dict.fromkeys(columns, 0)
+            ),
         )
         for column in columns:
             total.amounts[column] += row.amounts[column]
@@ -151,7 +153,9 @@ def tax_summary(*, tenant: Tenant, start: date, end: date) -> Statement:
             row = rows.setdefault(
                 key,
                 StatementRow(
-                    label=_band_label(*key[1:]), currency=movement.currency, amounts=dict.fromkeys(TAX_COLUMNS, 0)
+                    label=_band_label(*key[1:]),
+                    currency=movement.currency,
+                    amounts=dict.fromkeys(TAX_COLUMNS, 0),
                 ),
             )
             row.amounts["net_sales"] += sign * band["net_minor"]
@@ -165,7 +169,8 @@ def tax_summary(*, tenant: Tenant, start: date, end: date) -> Statement:
         ordered,
         _totals(ordered, TAX_COLUMNS),
         notes=[
-            "Per tax jurisdiction and rate: net turnover, tax and gross (what buyers paid), sales less refunds.",
+            "Per tax jurisdiction and rate: net turnover, tax and gross (what buyers paid), "
+            "sales less refunds.",
             "Reverse-charge sales carry no tax: the business buyer accounts for it.",
             "Platform fees are the platform's service to you and are invoiced separately.",
         ],

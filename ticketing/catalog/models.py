@@ -213,12 +213,16 @@ class TicketTypePrice(models.Model):
 
     ticket_type = models.ForeignKey(TicketType, on_delete=models.CASCADE, related_name="prices")
     currency = models.CharField(max_length=3)
-    amount_minor = models.PositiveIntegerField(help_text="In minor units of the currency (JPY: yen, KWD: fils).")
+    amount_minor = models.PositiveIntegerField(
+        help_text="In minor units of the currency (JPY: yen, KWD: fils)."
+    )
 
     class Meta:
         ordering = ["ticket_type", "currency"]
         constraints = [
-            models.UniqueConstraint(fields=["ticket_type", "currency"], name="ticket_type_price_once_per_currency"),
+            models.UniqueConstraint(
+                fields=["ticket_type", "currency"], name="ticket_type_price_once_per_currency"
+            ),
             models.CheckConstraint(condition=CURRENCY_ISO, name="ticket_type_price_currency_iso"),
         ]
 

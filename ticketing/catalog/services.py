@@ -7,7 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ValidationError
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.utils.timezone import now
 
 from accounts.models import User
@@ -15,8 +15,8 @@ from billing import entitlements
 from core.money import known_currency
 from ticketing.audit.services import record
 from ticketing.catalog.errors import CatalogError, CatalogErrorCode
-from ticketing.catalog.selectors import shop_currency
 from ticketing.catalog.models import AddOn, AddOnPrice, Event, EventSeries, TicketType, TicketTypePrice, Venue
+from ticketing.catalog.selectors import shop_currency
 from ticketing.inventory.services import open_stock, resize_stock
 from ticketing.team.access import require_permission
 from ticketing.team.roles import Permission
@@ -233,7 +233,9 @@ def create_series(
                 )
                 TicketTypePrice.objects.bulk_create(
                     [
-                        TicketTypePrice(ticket_type=copy, currency=price.currency, amount_minor=price.amount_minor)
+                        TicketTypePrice(
+                            ticket_type=copy, currency=price.currency, amount_minor=price.amount_minor
+                        )
                         for price in ticket_type.prices.exclude(currency=ticket_type.currency)
                     ]
                 )
@@ -259,7 +261,9 @@ def _new_ticket_type(*, event: Event, quantity: int, currency: str, **fields: An
     _set_fields(ticket_type, _TICKET_TYPE_FIELDS, fields)
     _validated(ticket_type)
     ticket_type.save()
-    TicketTypePrice.objects.create(ticket_type=ticket_type, currency=currency, amount_minor=ticket_type.price_minor)
+    TicketTypePrice.objects.create(
+        ticket_type=ticket_type, currency=currency, amount_minor=ticket_type.price_minor
+    )
     open_stock(event=event, ticket_type=ticket_type, capacity=quantity)
     return ticket_type
 
@@ -371,7 +375,9 @@ def _checked_price(currency: str, amount_minor: object) -> tuple[str, int | None
     if amount_minor is None:
         return currency, None
     if not isinstance(amount_minor, int) or isinstance(amount_minor, bool):
-        raise CatalogError(CatalogErrorCode.INVALID_PRICE, "A price is a whole number of minor units.", field="amount")
+        raise CatalogError(
+            CatalogErrorCode.INVALID_PRICE, "A price is a whole number of minor units.", field="amount"
+        )
     if amount_minor < 0:
         raise CatalogError(CatalogErrorCode.INVALID_PRICE, "A price cannot be negative.", field="amount")
     return currency, amount_minor
@@ -386,7 +392,13 @@ def set_ticket_type_price(
     with transaction.atomic(durable=True):
         ticket_type = TicketType.objects.select_for_update(no_key=True).get(pk=ticket_type.pk)
         _set_price(ticket_type, TicketTypePrice, "ticket_type", currency, amount)
-        record(action="ticket_type.price_set", target=ticket_type, actor=actor, currency=currency, amount_minor=amount)
+        record(
+            action="ticket_type.price_set",
+            target=ticket_type,
+            actor=actor,
+            currency=currency,
+            amount_minor=amount,
+        )
     return ticket_type
 
 
@@ -417,7 +429,8 @@ def _set_price(
             )
         item.price_minor = amount
         item.save(update_fields=["price_minor"])
+    lookup: dict[str, Any] = {key: item, "currency": currency}
     if amount is None:
-        model.objects.filter(**{key: item}, currency=currency).delete()  # type: ignore[misc]
+        model.objects.filter(**lookup).delete()
     else:
-        model.objects.update_or_create(**{key: item}, currency=currency, defaults={"amount_minor": amount})  # type: ignore[misc]
+        model.objects.update_or_create(defaults={"amount_minor": amount}, **lookup)

@@ -93,11 +93,12 @@ def sale_state(ticket_type: TicketType, available: int, now: datetime) -> SaleSt
 def _stocks_sql() -> str:
     return (
         f"SELECT {select_columns(Stock, 's')}, {select_columns(TicketType, 't')}, "
-        f"{select_columns(AddOn, 'a')}, tp.\"amount_minor\", ap.\"amount_minor\" "
+        f'{select_columns(AddOn, "a")}, tp."amount_minor", ap."amount_minor" '
         f'FROM "{Stock._meta.db_table}" s '
         f'LEFT JOIN "{TicketType._meta.db_table}" t ON t."id" = s."ticket_type_id" '
         f'LEFT JOIN "{AddOn._meta.db_table}" a ON a."id" = s."addon_id" '
-        f'LEFT JOIN "{TicketTypePrice._meta.db_table}" tp ON tp."ticket_type_id" = t."id" AND tp."currency" = %s '
+        f'LEFT JOIN "{TicketTypePrice._meta.db_table}" tp '
+        'ON tp."ticket_type_id" = t."id" AND tp."currency" = %s '
         f'LEFT JOIN "{AddOnPrice._meta.db_table}" ap ON ap."addon_id" = a."id" AND ap."currency" = %s '
         'WHERE s."event_id" = %s'
     )

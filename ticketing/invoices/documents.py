@@ -57,14 +57,17 @@ def render_invoice_pdf(invoice: Invoice) -> bytes:
                 for line in lines
             ],
             "bands": [
-                (rate_text(band.rate_bp, locale), _money(band.net_minor, invoice, locale),
-                 _money(band.tax_minor, invoice, locale))
+                (
+                    rate_text(band.rate_bp, locale),
+                    _money(band.net_minor, invoice, locale),
+                    _money(band.tax_minor, invoice, locale),
+                )
                 for band in tax_bands(lines)
-            ],  # fmt: skip
+            ],
             "net": _money(invoice.net_minor, invoice, locale),
             "tax": _money(invoice.tax_minor, invoice, locale),
             "total": _money(invoice.total_minor, invoice, locale),
-            "credited_number": invoice.credits.display_number if invoice.credits_id else "",
+            "credited_number": invoice.credits.display_number if invoice.credits is not None else "",
         }
         html = render_to_string(TEMPLATE, context)
     import weasyprint  # imported here: 0.7 s that only document rendering should pay

@@ -118,7 +118,8 @@ class InvoiceLine(models.Model):
         ordering = ["pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(gross_minor=F("net_minor") + F("tax_minor")), name="invoice_line_gross_is_net_plus_tax"
+                condition=Q(gross_minor=F("net_minor") + F("tax_minor")),
+                name="invoice_line_gross_is_net_plus_tax",
             ),
         ]
 

@@ -45,8 +45,15 @@ def next_number(series: Series) -> int:
     return int(row[0])
 
 
-def _new_document(order: Order, *, series: Series, credits: Invoice | None = None, refund: Refund | None = None,
-                  net_minor: int, tax_minor: int) -> Invoice:  # fmt: skip
+def _new_document(
+    order: Order,
+    *,
+    series: Series,
+    net_minor: int,
+    tax_minor: int,
+    credits: Invoice | None = None,
+    refund: Refund | None = None,
+) -> Invoice:
     seller = document_branding()
     return Invoice.objects.create(
         series=series,
@@ -87,7 +94,9 @@ def issue_invoice(*, order: Order) -> Invoice | None:
         raise InvoiceError(InvoiceErrorCode.NOT_PAID, "Only paid orders are invoiced.")
     if order.total_minor == 0:
         return None
-    invoice = _new_document(order, series=Series.INVOICE, net_minor=order.net_minor, tax_minor=order.tax_minor)
+    invoice = _new_document(
+        order, series=Series.INVOICE, net_minor=order.net_minor, tax_minor=order.tax_minor
+    )
     InvoiceLine.objects.bulk_create(
         [
             InvoiceLine(

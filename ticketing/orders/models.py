@@ -39,7 +39,9 @@ class Order(models.Model):
     net_minor = models.PositiveIntegerField(default=0, help_text="Total without tax.")
     tax_minor = models.PositiveIntegerField(default=0, help_text="The sum of the lines' taxes.")
     total_minor = models.PositiveIntegerField(help_text="What the buyer pays, tax included.")
-    prices_include_tax = models.BooleanField(default=True, help_text="VAT included, or sales tax added on top.")
+    prices_include_tax = models.BooleanField(
+        default=True, help_text="VAT included, or sales tax added on top."
+    )
     tax_jurisdiction = models.CharField(max_length=6, blank=True)
     reverse_charge = models.BooleanField(default=False)
     region = models.CharField(max_length=16, blank=True, help_text="The buyer's region when ordering.")
@@ -73,7 +75,8 @@ class Order(models.Model):
                 name="order_tax_added_to_price",
             ),
             models.CheckConstraint(
-                condition=Q(reverse_charge=False) | Q(tax_minor=0, net_minor__lte=F("subtotal_minor") - F("discount_minor")),
+                condition=Q(reverse_charge=False)
+                | Q(tax_minor=0, net_minor__lte=F("subtotal_minor") - F("discount_minor")),
                 name="order_reverse_charge_untaxed",
             ),
             models.CheckConstraint(
@@ -129,7 +132,9 @@ class OrderLine(models.Model):
     quantity = models.PositiveIntegerField()
     unit_price_minor = models.PositiveIntegerField()
     discount_minor = models.PositiveIntegerField(default=0)
-    total_minor = models.PositiveIntegerField(help_text="Price after discounts: unit price × quantity − discount.")
+    total_minor = models.PositiveIntegerField(
+        help_text="Price after discounts: unit price × quantity - discount."
+    )
     tax_rate_bp = models.PositiveIntegerField(default=0, help_text="Basis points: 1,900 = 19 %.")
     net_minor = models.PositiveIntegerField(default=0)
     tax_minor = models.PositiveIntegerField(default=0)
@@ -148,7 +153,8 @@ class OrderLine(models.Model):
                 condition=Q(returned_quantity__lte=F("quantity")), name="order_line_returns_within_quantity"
             ),
             models.CheckConstraint(
-                condition=Q(gross_minor=F("net_minor") + F("tax_minor")), name="order_line_gross_is_net_plus_tax"
+                condition=Q(gross_minor=F("net_minor") + F("tax_minor")),
+                name="order_line_gross_is_net_plus_tax",
             ),
             models.CheckConstraint(
                 # VAT included (gross = price), sales tax added (net = price), or reverse charge (no tax)

@@ -147,7 +147,9 @@ def base_quote(checked: CheckedSelection, *, currency: str) -> Quote:
     lines = []
     for ticket_offer, quantity in checked.tickets:
         if ticket_offer.price_minor is None:
-            raise not_offered(ticket_offer.ticket_type.name, currency, field=f"ticket_{ticket_offer.ticket_type.pk}")
+            raise not_offered(
+                ticket_offer.ticket_type.name, currency, field=f"ticket_{ticket_offer.ticket_type.pk}"
+            )
         lines.append(
             PricedLine(
                 stock_id=ticket_offer.stock_id,
@@ -201,7 +203,8 @@ def _discounted(
     if promo is not None and not _in_currency(promo, currency):
         raise DiscountError(
             DiscountErrorCode.CODE_NOT_APPLICABLE,
-            _("The code “%(code)s” is for prices in %(currency)s.") % {"code": promo.code, "currency": promo.currency},
+            _("The code “%(code)s” is for prices in %(currency)s.")
+            % {"code": promo.code, "currency": promo.currency},
             field="promo_code",
         )
     rules = [rule for rule in discounts.automatic if _in_currency(rule, currency)]

@@ -35,7 +35,6 @@ from ticketing.discounts.services import give_back_code_use, use_code
 from ticketing.inventory import locking
 from ticketing.inventory.models import Hold
 from ticketing.inventory.selectors import EventOffer, event_offer
-from ticketing.invoices.services import CreditedLine, issue_credit_note, issue_invoice
 from ticketing.inventory.services import (
     CheckedSelection,
     Selection,
@@ -44,6 +43,7 @@ from ticketing.inventory.services import (
     reserve_tickets,
     take_stock,
 )
+from ticketing.invoices.services import CreditedLine, issue_credit_note, issue_invoice
 from ticketing.orders.errors import OrderError, OrderErrorCode
 from ticketing.orders.models import Order, OrderLine, Refund, Ticket
 from ticketing.orders.pricing import Quote, quote
@@ -345,7 +345,9 @@ def place_order(
     """
     buyer = clean_buyer(buyer)
     taxation = taxation_for(hold.region, vat_id=vat_id)
-    return _retrying_code_collisions(lambda: _place(hold, buyer, payment_method, expected_total_minor, taxation))
+    return _retrying_code_collisions(
+        lambda: _place(hold, buyer, payment_method, expected_total_minor, taxation)
+    )
 
 
 def _place(

@@ -16,12 +16,11 @@ from ticketing.catalog.selectors import storefront_event
 from ticketing.discounts.selectors import EventDiscounts, discounts_for
 from ticketing.inventory.models import Hold
 from ticketing.inventory.selectors import EventOffer, active_hold, event_offer
+from ticketing.invoices.selectors import invoices_of
 from ticketing.orders.errors import OrderErrorCode
 from ticketing.orders.forms import BuyerForm, MyTicketsForm, OneStepCheckoutForm, SelectionForm
 from ticketing.orders.models import Order
 from ticketing.orders.selectors import order_for_buyer, orders_for_email, tickets_of
-from ticketing.taxes.selectors import buyer_region, currency_of, taxation_for
-from ticketing.invoices.selectors import invoices_of
 from ticketing.orders.services import (
     Buyer,
     buy_tickets,
@@ -31,6 +30,7 @@ from ticketing.orders.services import (
     send_my_tickets_link,
     start_checkout,
 )
+from ticketing.taxes.selectors import buyer_region, currency_of, taxation_for
 
 
 def _region_code(request: HttpRequest) -> str:

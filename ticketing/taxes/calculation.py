@@ -1,13 +1,13 @@
 """Tax on order lines: pure integer arithmetic on minor units, never a float.
 
 Rounding, stated once: tax is worked out per order line, on the line's amount after its
-discounts (unit price × quantity − discount), and rounded half up to the currency's minor
+discounts (unit price × quantity - discount), and rounded half up to the currency's minor
 unit (a cent, a yen, a fils); the order's tax is the sum of its lines' taxes, never
 recomputed from the order's total. So lines and order always add up exactly, and a
 line's tax is what its invoice line shows.
 
 - Prices include the tax (VAT): tax = amount × rate / (100 % + rate), rounded half up;
-  the buyer pays the amount; net = amount − tax.
+  the buyer pays the amount; net = amount - tax.
 - Tax added on top (sales tax): tax = amount × rate, rounded half up; net = amount; the
   buyer pays net + tax.
 - Reverse charge (an EU business buyer from another member state with a VAT ID): no tax
@@ -61,7 +61,9 @@ def _half_up(numerator: int, denominator: int) -> int:
     return (2 * numerator + denominator) // (2 * denominator)
 
 
-def line_tax(amount_minor: int, rate_bp: int, *, prices_include_tax: bool, reverse_charge: bool = False) -> LineTax:
+def line_tax(
+    amount_minor: int, rate_bp: int, *, prices_include_tax: bool, reverse_charge: bool = False
+) -> LineTax:
     """Net and tax of one order line whose price after discounts is ``amount_minor``."""
     if amount_minor < 0 or not 0 <= rate_bp <= BASIS:
         raise ValueError("Line amounts and rates are not negative; rates are at most 100 %.")

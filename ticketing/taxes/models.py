@@ -40,7 +40,9 @@ class Region(models.Model):
                 condition=Q(tax_jurisdiction="") | Q(tax_jurisdiction__regex=JURISDICTION),
                 name="region_jurisdiction_iso",
             ),
-            models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True), name="one_default_region"),
+            models.UniqueConstraint(
+                fields=["is_default"], condition=Q(is_default=True), name="one_default_region"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -64,7 +66,9 @@ class TaxRule(models.Model):
     prices_include_tax = models.BooleanField(
         default=True, help_text="VAT: prices include it. Unticked: sales tax added on top."
     )
-    name = models.CharField(max_length=40, default="VAT", help_text="As invoices name it: VAT, GST, Sales tax.")
+    name = models.CharField(
+        max_length=40, default="VAT", help_text="As invoices name it: VAT, GST, Sales tax."
+    )
     reverse_charge = models.BooleanField(
         default=False,
         help_text="Business buyers from another EU country with a VAT ID account for the VAT themselves.",
@@ -74,7 +78,9 @@ class TaxRule(models.Model):
         ordering = ["jurisdiction", "category"]
         constraints = [
             models.UniqueConstraint(fields=["jurisdiction", "category"], name="tax_rule_once_per_category"),
-            models.CheckConstraint(condition=Q(jurisdiction__regex=JURISDICTION), name="tax_rule_jurisdiction_iso"),
+            models.CheckConstraint(
+                condition=Q(jurisdiction__regex=JURISDICTION), name="tax_rule_jurisdiction_iso"
+            ),
             models.CheckConstraint(condition=Q(rate_bp__lte=10_000), name="tax_rule_rate_at_most_100"),
         ]
 

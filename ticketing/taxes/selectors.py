@@ -16,8 +16,11 @@ from ticketing.taxes.vat_ids import normalized_vat_id, vat_id_country, vat_id_fo
 
 REGION_COOKIE = "shop_region"
 EU_COUNTRIES = frozenset(
-    "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split()
-)
+    {
+        "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU",
+        "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
+    }
+)  # fmt: skip
 
 
 def shop_regions() -> list[Region]:
@@ -60,7 +63,7 @@ def buyer_region(request: HttpRequest) -> Region | None:
         )
         request._buyer_region = region  # type: ignore[attr-defined]
         request._shop_regions = regions  # type: ignore[attr-defined]
-    return request._buyer_region  # type: ignore[attr-defined,no-any-return]
+    return request._buyer_region  # type: ignore[attr-defined]
 
 
 def currency_of(region: Region | None) -> str:

@@ -55,7 +55,9 @@ def save_region(
     require_permission(actor, Permission.MANAGE_CATALOG)
     code = code.strip().upper()
     if not code or len(code) > 16 or not all(char.isalnum() or char == "-" for char in code):
-        raise TaxError(TaxErrorCode.INVALID_REGION, "A region code is letters, digits and dashes.", field="code")
+        raise TaxError(
+            TaxErrorCode.INVALID_REGION, "A region code is letters, digits and dashes.", field="code"
+        )
     if not name.strip():
         raise TaxError(TaxErrorCode.INVALID_REGION, "A region needs a name.", field="name")
     currency = _checked_currency(currency)
