@@ -23,6 +23,7 @@ from ticketing.orders.models import Order
 from ticketing.orders.services import (
     Buyer,
     buy_tickets,
+    mark_order_paid,
     place_order,
     quote_hold,
     refund_order,
@@ -153,8 +154,8 @@ def test_rounding_is_per_line_so_lines_and_order_add_up(show) -> None:
 def test_eu_vat_is_included_and_a_business_from_another_member_state_pays_net(show, monkeypatch) -> None:
     event, ticket_type, parking = show
     monkeypatch.setattr(connection.tenant, "country", "DE", raising=False)
-    hold = start_checkout(event=event, selection=Selection(tickets={ticket_type.pk: 2}, addons={parking.pk: 1}),
-                          region="EU")  # fmt: skip
+    selection = Selection(tickets={ticket_type.pk: 2}, addons={parking.pk: 1})
+    hold = start_checkout(event=event, selection=selection, region="EU")
     consumer = quote_hold(hold)
     # 90.00 at 19 % included: 14.37; parking 10.70 at 7 %: 0.70.
     assert (consumer.total_minor, consumer.tax_minor) == (10_070, 1_507)
@@ -192,7 +193,6 @@ def test_a_refund_of_an_order_with_tax_added_gives_back_the_tax_too(show) -> Non
 def test_a_ticket_type_without_a_price_in_the_buyers_currency_is_not_offered(
     acme_client: Client, show
 ) -> None:
-    event, ticket_type, _parking = show
     euro_only, _ = on_sale_event(price_minor=3_000, name="Balcony")
     balcony = euro_only.ticket_types.get()
     acme_client.cookies[REGION_COOKIE] = "JP"
