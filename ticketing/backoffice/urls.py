@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ticketing.backoffice.views import dashboard, discounts, events, orders, team
+from ticketing.backoffice.views import dashboard, discounts, events, orders, regions, team
 
 app_name = "backoffice"
 
@@ -27,6 +27,7 @@ urlpatterns = [
     path("orders/<str:code>/cancel/", orders.order_cancel, name="order_cancel"),
     path("orders/<str:code>/refund/", orders.order_refund, name="order_refund"),
     # Discounts and promo codes
+    path("regions/", regions.regions, name="regions"),
     path("discounts/", discounts.discount_list, name="discount_list"),
     path("discounts/new/", discounts.discount_create, name="discount_create"),
     path("events/<int:pk>/discounts/new/", discounts.event_discount_create, name="event_discount_create"),

@@ -61,8 +61,8 @@ def all_series() -> QuerySet[EventSeries]:
 
 
 def ticket_types_of(event: Event) -> QuerySet[TicketType]:
-    return TicketType.objects.filter(event=event).select_related("stock")
+    return TicketType.objects.filter(event=event).select_related("stock").prefetch_related("prices")
 
 
 def addons_of(event: Event) -> QuerySet[AddOn]:
-    return AddOn.objects.filter(event=event).select_related("stock")
+    return AddOn.objects.filter(event=event).select_related("stock").prefetch_related("prices")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -280,13 +281,23 @@ def _check_currency(currency: str) -> str:
 
 
 def create_ticket_type(
-    *, actor: User | None, event: Event, quantity: int, currency: str = "", **fields: Any
+    *,
+    actor: User | None,
+    event: Event,
+    quantity: int,
+    currency: str = "",
+    prices: Mapping[str, int | None] | None = None,
+    **fields: Any,
 ) -> TicketType:
-    """Add a ticket type (name, price_minor, sale window, min/max per order, visibility) to an event."""
+    """Add a ticket type (name, price_minor, sale window, min/max per order, visibility, tax
+    category) to an event, with its ``prices`` in other currencies (None: not offered in it)."""
     require_permission(actor, Permission.MANAGE_CATALOG)
     currency = _check_currency(currency)
+    checked = _checked_prices(prices)
     with transaction.atomic(durable=True):
         ticket_type = _new_ticket_type(event=event, quantity=quantity, currency=currency, **fields)
+        for other, amount in checked.items():
+            _set_price(ticket_type, TicketTypePrice, "ticket_type", other, amount)
         record(
             action="ticket_type.created",
             target=ticket_type,
@@ -299,10 +310,17 @@ def create_ticket_type(
 
 
 def update_ticket_type(
-    *, actor: User | None, ticket_type: TicketType, quantity: int | None = None, **changes: Any
+    *,
+    actor: User | None,
+    ticket_type: TicketType,
+    quantity: int | None = None,
+    prices: Mapping[str, int | None] | None = None,
+    **changes: Any,
 ) -> TicketType:
-    """Change a ticket type; its quantity never goes below what is sold or held."""
+    """Change a ticket type (and its ``prices`` in other currencies); its quantity never goes
+    below what is sold or held."""
     require_permission(actor, Permission.MANAGE_CATALOG)
+    checked = _checked_prices(prices)
     with transaction.atomic(durable=True):
         ticket_type = TicketType.objects.select_for_update(no_key=True).get(pk=ticket_type.pk)
         changed = _set_fields(ticket_type, _TICKET_TYPE_FIELDS, changes)
@@ -318,6 +336,9 @@ def update_ticket_type(
                 currency=ticket_type.currency,
                 defaults={"amount_minor": ticket_type.price_minor},
             )
+        for other, amount in checked.items():
+            _set_price(ticket_type, TicketTypePrice, "ticket_type", other, amount)
+            changed.append(f"price_{other}")
         record(action="ticket_type.updated", target=ticket_type, actor=actor, fields=sorted(changed))
     return ticket_type
 
@@ -333,20 +354,39 @@ def _new_addon(*, event: Event, quantity: int, currency: str, **fields: Any) -> 
 
 
 def create_addon(
-    *, actor: User | None, event: Event, quantity: int, currency: str = "", **fields: Any
+    *,
+    actor: User | None,
+    event: Event,
+    quantity: int,
+    currency: str = "",
+    prices: Mapping[str, int | None] | None = None,
+    **fields: Any,
 ) -> AddOn:
-    """Offer an extra (parking, merchandise) alongside an event's tickets."""
+    """Offer an extra (parking, merchandise) alongside an event's tickets, with its ``prices``
+    in other currencies."""
     require_permission(actor, Permission.MANAGE_CATALOG)
     currency = _check_currency(currency)
+    checked = _checked_prices(prices)
     with transaction.atomic(durable=True):
         addon = _new_addon(event=event, quantity=quantity, currency=currency, **fields)
+        for other, amount in checked.items():
+            _set_price(addon, AddOnPrice, "addon", other, amount)
         record(action="addon.created", target=addon, actor=actor, event=event.pk, quantity=quantity)
     return addon
 
 
-def update_addon(*, actor: User | None, addon: AddOn, quantity: int | None = None, **changes: Any) -> AddOn:
-    """Change an add-on; its quantity never goes below what is sold or held."""
+def update_addon(
+    *,
+    actor: User | None,
+    addon: AddOn,
+    quantity: int | None = None,
+    prices: Mapping[str, int | None] | None = None,
+    **changes: Any,
+) -> AddOn:
+    """Change an add-on (and its ``prices`` in other currencies); its quantity never goes below
+    what is sold or held."""
     require_permission(actor, Permission.MANAGE_CATALOG)
+    checked = _checked_prices(prices)
     with transaction.atomic(durable=True):
         addon = AddOn.objects.select_for_update(no_key=True).get(pk=addon.pk)
         changed = _set_fields(addon, _ADDON_FIELDS, changes)
@@ -360,6 +400,9 @@ def update_addon(*, actor: User | None, addon: AddOn, quantity: int | None = Non
             AddOnPrice.objects.update_or_create(
                 addon=addon, currency=addon.currency, defaults={"amount_minor": addon.price_minor}
             )
+        for other, amount in checked.items():
+            _set_price(addon, AddOnPrice, "addon", other, amount)
+            changed.append(f"price_{other}")
         record(action="addon.updated", target=addon, actor=actor, fields=sorted(changed))
     return addon
 
@@ -381,6 +424,24 @@ def _checked_price(currency: str, amount_minor: object) -> tuple[str, int | None
     if amount_minor < 0:
         raise CatalogError(CatalogErrorCode.INVALID_PRICE, "A price cannot be negative.", field="amount")
     return currency, amount_minor
+
+
+def _checked_prices(prices: Mapping[str, int | None] | None) -> dict[str, int | None]:
+    """Prices in other currencies than the shop's, each checked; the shop's is ``price_minor``."""
+    checked: dict[str, int | None] = {}
+    for currency, amount in (prices or {}).items():
+        try:
+            known, value = _checked_price(currency, amount)
+        except CatalogError as error:
+            raise CatalogError(error.code, error.message, field=f"price_{currency}") from None
+        checked[known] = value
+    if shop_currency() in checked:
+        raise CatalogError(
+            CatalogErrorCode.INVALID_PRICE,
+            f"The price in {shop_currency()} is the ticket type's own price.",
+            field=f"price_{shop_currency()}",
+        )
+    return checked
 
 
 def set_ticket_type_price(

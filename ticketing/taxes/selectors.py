@@ -66,6 +66,12 @@ def buyer_region(request: HttpRequest) -> Region | None:
     return request._buyer_region  # type: ignore[attr-defined]
 
 
+def region_currencies() -> list[str]:
+    """The currencies the shop's regions sell in, other than the shop's own: what staff price in."""
+    own = shop_currency()
+    return sorted(set(Region.objects.exclude(currency=own).values_list("currency", flat=True)))
+
+
 def currency_of(region: Region | None) -> str:
     return region.currency if region is not None else shop_currency()
 
