@@ -24,6 +24,7 @@ urlpatterns = [
     path("orders/", orders.order_list, name="order_list"),
     path("orders/<str:code>/", orders.order_detail, name="order_detail"),
     path("orders/<str:code>/mark-paid/", orders.order_mark_paid, name="order_mark_paid"),
+    path("orders/<str:code>/invoices/<int:pk>.pdf", orders.order_invoice, name="order_invoice"),
     path("orders/<str:code>/cancel/", orders.order_cancel, name="order_cancel"),
     path("orders/<str:code>/refund/", orders.order_refund, name="order_refund"),
     # Discounts and promo codes

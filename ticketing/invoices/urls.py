@@ -6,5 +6,4 @@ app_name = "invoices"
 
 urlpatterns = [
     path("orders/<str:code>/<str:secret>/invoices/<int:pk>.pdf", views.buyer_invoice_pdf, name="buyer_pdf"),
-    path("backoffice/orders/<str:code>/invoices/<int:pk>.pdf", views.staff_invoice_pdf, name="staff_pdf"),
 ]

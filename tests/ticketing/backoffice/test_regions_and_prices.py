@@ -8,6 +8,8 @@ import pytest
 from django.test import Client
 
 from ticketing.catalog.models import TicketType
+from ticketing.inventory.services import Selection
+from ticketing.orders.services import Buyer, buy_tickets
 from ticketing.taxes.models import Region, TaxRule
 
 from ..factories import make_regions, on_sale_event
@@ -104,3 +106,15 @@ def test_ticket_types_are_priced_in_each_regions_currency(signed_in: Callable[[s
     assert set(balcony.prices.values_list("currency", flat=True)) == {"USD", "EUR", "KWD"}
     balcony.refresh_from_db()
     assert balcony.tax_category == "standard"  # left blank: the standard rate
+
+
+def test_the_dashboard_never_adds_amounts_across_currencies(signed_in: Callable[[str], Client]) -> None:
+    make_regions()
+    event, ticket_type = on_sale_event(price_minor=2_500)
+    ticket_type.prices.create(currency="JPY", amount_minor=4_000)
+    buyer = Buyer(name="Ada", email="ada@example.com")
+    buy_tickets(event=event, selection=Selection(tickets={ticket_type.pk: 2}), buyer=buyer, region="JP")
+    buy_tickets(event=event, selection=Selection(tickets={ticket_type.pk: 1}), buyer=buyer)
+    page = signed_in("owner").get("/backoffice/").content.decode()
+    assert "¥8,000" in page and "$25.00" in page
+    assert "$8,025.00" not in page and "¥8,025" not in page

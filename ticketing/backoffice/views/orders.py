@@ -17,7 +17,8 @@ from ticketing.backoffice.access import requires
 from ticketing.backoffice.forms import OrderSearchForm, ReasonForm, RefundForm
 from ticketing.backoffice.pages import render_page, submitted
 from ticketing.backoffice.views import actor
-from ticketing.invoices.selectors import invoices_of
+from ticketing.invoices.selectors import invoice_of_order, invoices_of
+from ticketing.invoices.views import invoice_pdf_response
 from ticketing.orders.models import Order, Ticket
 from ticketing.orders.selectors import order_by_code, refunds_of, search_orders, tickets_of
 from ticketing.orders.services import cancel_order, mark_order_paid, refund_order
@@ -135,3 +136,13 @@ def order_refund(request: HttpRequest, code: str) -> HttpResponse:
 
     done, status = submitted(request, form, perform)
     return done or _detail(request, order, refund_form=form, status=status)
+
+
+@requires(Permission.VIEW_ORDERS)
+@require_GET
+def order_invoice(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """An invoice or credit note of the order, as the PDF the buyer has."""
+    invoice = invoice_of_order(_order(code), pk)
+    if invoice is None:
+        raise Http404("No such invoice.")
+    return invoice_pdf_response(invoice)
