@@ -6,6 +6,7 @@ import secrets
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 
@@ -67,7 +68,7 @@ def sales_by_event(events: Iterable[Event]) -> list[EventSales]:
     money: dict[int, dict[str, dict[str, int]]] = defaultdict(
         lambda: {"paid": {}, "pending": {}, "refunded": {}}
     )
-    for row in (
+    for found in (
         Order.objects.filter(event__in=events)
         .values("event_id", "currency")
         .annotate(
@@ -78,6 +79,7 @@ def sales_by_event(events: Iterable[Event]) -> list[EventSales]:
         )
         .order_by("event_id", "currency")
     ):
+        row: dict[str, Any] = dict(found)
         open_orders[row["event_id"]] += row["open_orders"] or 0
         amounts = money[row["event_id"]]
         for key, column in (

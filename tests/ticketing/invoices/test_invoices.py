@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any, cast
 
 import pytest
 from django.db import connection
@@ -39,7 +40,7 @@ def last_number(series: Series) -> int:
 @pytest.fixture
 def euro_order(in_acme: Tenant, monkeypatch) -> Order:
     """An unpaid order in the EU region: two tickets at 19 % VAT and parking at 7 %, VAT included."""
-    monkeypatch.setattr(connection.tenant, "country", "DE", raising=False)
+    monkeypatch.setattr(cast(Any, connection).tenant, "country", "DE", raising=False)
     set_theme(display_name="Acme Live Europe", primary_color="#0b3d91")
     make_regions()
     event, ticket_type = on_sale_event(price_minor=5_000, name="Stalls")
@@ -87,7 +88,7 @@ def test_the_invoice_pdf_shows_seller_buyer_tax_per_rate_and_totals(euro_order: 
 def test_a_reverse_charge_invoice_names_the_buyers_vat_id_and_says_why_there_is_no_vat(
     in_acme: Tenant, monkeypatch
 ) -> None:
-    monkeypatch.setattr(connection.tenant, "country", "DE", raising=False)
+    monkeypatch.setattr(cast(Any, connection).tenant, "country", "DE", raising=False)
     make_regions()
     event, ticket_type = on_sale_event(price_minor=5_000)
     price_in(ticket_type, {"EUR": 11_900})

@@ -6,6 +6,8 @@ rate, the reverse charge, rounding per line, and bad input refused with nothing 
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -153,7 +155,7 @@ def test_rounding_is_per_line_so_lines_and_order_add_up(show) -> None:
 @pytest.mark.usefixtures("regions")
 def test_eu_vat_is_included_and_a_business_from_another_member_state_pays_net(show, monkeypatch) -> None:
     event, ticket_type, parking = show
-    monkeypatch.setattr(connection.tenant, "country", "DE", raising=False)
+    monkeypatch.setattr(cast(Any, connection).tenant, "country", "DE", raising=False)
     selection = Selection(tickets={ticket_type.pk: 2}, addons={parking.pk: 1})
     hold = start_checkout(event=event, selection=selection, region="EU")
     consumer = quote_hold(hold)
@@ -169,7 +171,7 @@ def test_eu_vat_is_included_and_a_business_from_another_member_state_pays_net(sh
 @pytest.mark.usefixtures("regions")
 def test_a_business_in_the_sellers_own_country_pays_vat(show, monkeypatch) -> None:
     event, ticket_type, _parking = show
-    monkeypatch.setattr(connection.tenant, "country", "DE", raising=False)
+    monkeypatch.setattr(cast(Any, connection).tenant, "country", "DE", raising=False)
     order = buy_tickets(
         event=event, selection=Selection(tickets={ticket_type.pk: 1}), buyer=BUYER, region="EU",
         vat_id="DE123456789",

@@ -28,13 +28,17 @@ def show(in_acme: Tenant):
     return event
 
 
+def code_of(region: Region | None) -> str:
+    return region.code if region is not None else ""
+
+
 def test_the_chosen_region_wins_then_the_host_then_the_language_then_the_default(regions) -> None:
     listed = list(regions.values())
-    assert choose_region(listed, chosen="EU", host="acme.jp.localhost", language="ja").code == "EU"
-    assert choose_region(listed, chosen="", host="ACME.JP.localhost:8000", language="de").code == "JP"
-    assert choose_region(listed, chosen="XX", host="acme.localhost", language="ja").code == "JP"
-    assert choose_region(listed, host="acme.localhost", language="de-at").code == "EU"
-    assert choose_region(listed, host="acme.localhost", language="ar").code == "US"  # the default
+    assert code_of(choose_region(listed, chosen="EU", host="acme.jp.localhost", language="ja")) == "EU"
+    assert code_of(choose_region(listed, chosen="", host="ACME.JP.localhost:8000", language="de")) == "JP"
+    assert code_of(choose_region(listed, chosen="XX", host="acme.localhost", language="ja")) == "JP"
+    assert code_of(choose_region(listed, host="acme.localhost", language="de-at")) == "EU"
+    assert code_of(choose_region(listed, host="acme.localhost", language="ar")) == "US"  # the default
     assert choose_region([], chosen="EU") is None  # no regions: the shop's currency
 
 
