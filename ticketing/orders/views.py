@@ -7,17 +7,19 @@ from dataclasses import dataclass
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from branding.selectors import translated_text
 from core.errors import DomainError
+from core.money import Money
 from ticketing.catalog.models import Event
 from ticketing.catalog.selectors import storefront_event
 from ticketing.discounts.selectors import EventDiscounts, discounts_for
 from ticketing.inventory.models import Hold
 from ticketing.inventory.selectors import EventOffer, active_hold, event_offer
 from ticketing.invoices.selectors import invoices_of
-from ticketing.orders.errors import OrderErrorCode
+from ticketing.orders.errors import OrderError, OrderErrorCode
 from ticketing.orders.forms import BuyerForm, MyTicketsForm, OneStepCheckoutForm, SelectionForm
 from ticketing.orders.models import Order
 from ticketing.orders.selectors import order_for_buyer, orders_for_email, tickets_of
@@ -186,6 +188,15 @@ def checkout(request: HttpRequest, token: str) -> HttpResponse:
                     form = BuyerForm(
                         {**request.POST.dict(), "expected_total_minor": quote.total_minor},
                     )
+                    if quote.taxation.reverse_charge:  # the VAT ID changed the total, not the prices
+                        error = OrderError(
+                            OrderErrorCode.PRICE_MISMATCH,
+                            _(
+                                "With your VAT ID no VAT is charged: the total is now %(total)s. "
+                                "Nothing was booked; please check it and place the order again."
+                            )
+                            % {"total": Money(quote.total_minor, quote.currency)},
+                        )
                     form.add_domain_error(error)
             else:
                 return redirect("orders:order", code=order.code, secret=order.secret)

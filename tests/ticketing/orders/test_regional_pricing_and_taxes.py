@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 import pytest
+from django.core import mail
 from django.db import connection
 from django.test import Client
 
@@ -290,3 +291,38 @@ def test_fixed_amount_codes_apply_in_their_currency_and_percentages_in_any(show)
     yen = buy_tickets(event=event, selection=Selection(tickets={ticket_type.pk: 1}), buyer=BUYER,
                       promo_code="TENPC", region="JP")  # fmt: skip
     assert (yen.discount_minor, yen.total_minor, yen.tax_minor) == (700, 6_300, 573)
+
+
+@pytest.mark.usefixtures("regions")
+def test_a_business_buyer_sees_the_net_total_before_the_order_is_placed(
+    acme_client: Client, show, monkeypatch
+) -> None:
+    event, ticket_type, _parking = show
+    monkeypatch.setattr(cast(Any, connection).tenant, "country", "DE", raising=False)
+    acme_client.cookies[REGION_COOKIE] = "EU"
+    reserved = acme_client.post(f"/events/{event.slug}/reserve/", {f"ticket_{ticket_type.pk}": "1"})
+    details = {"name": "Anna Firma", "email": "anna@firma.example", "payment_method": "pay_later",
+               "vat_id": "FR12345678901"}  # fmt: skip
+    shown = acme_client.post(reserved["Location"], {**details, "expected_total_minor": "4500"})
+    assert shown.status_code == 400  # the total changed: nothing booked until the buyer confirms it
+    page = shown.content.decode()
+    assert "With your VAT ID no VAT is charged: the total is now €37.82." in page
+    assert "Reverse charge: no VAT is charged." in page
+    assert 'name="expected_total_minor" value="3782"' in page
+    assert not Order.objects.filter(event=event).exists()
+    placed = acme_client.post(reserved["Location"], {**details, "expected_total_minor": "3782"})
+    assert placed.status_code == 302
+    order = Order.objects.get(event=event)
+    assert (order.reverse_charge, order.total_minor, order.buyer_vat_id) == (True, 3_782, "FR12345678901")
+
+
+@pytest.mark.usefixtures("regions")
+def test_the_confirmation_e_mail_shows_the_tax(show, django_capture_on_commit_callbacks) -> None:
+    event, ticket_type, _parking = show
+    with django_capture_on_commit_callbacks(execute=True):
+        order = buy_tickets(
+            event=event, selection=Selection(tickets={ticket_type.pk: 1}), buyer=BUYER, region="KW"
+        )
+    [message] = mail.outbox
+    assert "KWD16.013" in message.body and "Tax: KWD0.763" in message.body
+    assert order.total_minor == 16_013
