@@ -49,7 +49,7 @@ from ticketing.orders.models import Order, OrderLine, Refund, Ticket
 from ticketing.orders.pricing import Quote, quote
 from ticketing.orders.tasks import send_order_confirmation, settle_cancelled_event
 from ticketing.taxes.calculation import Taxation
-from ticketing.taxes.selectors import currency_of, region_by_code, taxation_for
+from ticketing.taxes.selectors import currency_of, region_named, taxation_for
 from ticketing.team.access import require_permission
 from ticketing.team.roles import Permission
 
@@ -105,8 +105,8 @@ def _currency_of(checked: CheckedSelection) -> str:
 
 
 def _region_currency(region: str) -> str:
-    """The currency of the region with this code (the shop's when blank or unknown)."""
-    return currency_of(region_by_code(region))
+    """The currency of the region with this code (the shop's when blank); raises for an unknown code."""
+    return currency_of(region_named(region))
 
 
 def _write_order(

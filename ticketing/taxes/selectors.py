@@ -31,6 +31,14 @@ def region_by_code(code: str) -> Region | None:
     return Region.objects.filter(code=code).first() if code else None
 
 
+def region_named(code: str) -> Region | None:
+    """The region with this code, None for no code; raises TaxError for a code the shop does not have."""
+    region = region_by_code(code)
+    if code and region is None:
+        raise TaxError(TaxErrorCode.UNKNOWN_REGION, f"The shop has no region “{code}”.", field="region")
+    return region
+
+
 def choose_region(
     regions: Sequence[Region], *, chosen: str = "", host: str = "", language: str = ""
 ) -> Region | None:
@@ -109,7 +117,7 @@ def taxation_for(region_code: str = "", *, vat_id: str = "") -> Taxation:
     checked offline only: see ticketing.taxes.vat_ids).
     """
     vat_id = clean_vat_id(vat_id)
-    region = region_by_code(region_code)
+    region = region_named(region_code)
     if region is None or not region.tax_jurisdiction:
         return Taxation(vat_id=vat_id) if vat_id else NO_TAX
     rules = list(TaxRule.objects.filter(jurisdiction=region.tax_jurisdiction))

@@ -326,3 +326,14 @@ def test_the_confirmation_e_mail_shows_the_tax(show, django_capture_on_commit_ca
     [message] = mail.outbox
     assert "KWD16.013" in message.body and "Tax: KWD0.763" in message.body
     assert order.total_minor == 16_013
+
+
+@pytest.mark.usefixtures("regions")
+def test_an_unknown_region_is_refused_and_nothing_is_sold(show) -> None:
+    event, ticket_type, _parking = show
+    with pytest.raises(TaxError) as refused:
+        buy_tickets(event=event, selection=Selection(tickets={ticket_type.pk: 1}), buyer=BUYER, region="MARS")
+    assert refused.value.code == TaxErrorCode.UNKNOWN_REGION
+    with pytest.raises(TaxError):
+        start_checkout(event=event, selection=Selection(tickets={ticket_type.pk: 1}), region="MARS")
+    assert sold(ticket_type) == 0 and not Hold.objects.filter(event=event).exists()
