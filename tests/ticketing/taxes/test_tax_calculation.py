@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ticketing.taxes.calculation import line_tax
+from ticketing.orders.pricing import PricedLine, Quote
+from ticketing.taxes.calculation import Rate, Taxation, line_tax
 
 
 def test_vat_included_is_taken_out_of_the_price() -> None:
@@ -80,3 +81,48 @@ def test_net_plus_tax_is_always_what_the_buyer_pays(
     else:
         assert tax.net_minor == amount
         assert abs(tax.tax_minor * 10_000 - amount * rate) * 2 <= 10_000
+
+
+@given(
+    lines=st.lists(
+        st.tuples(st.integers(0, 10**7), st.integers(1, 20), st.integers(0, 100)), min_size=1, max_size=8
+    ),
+    rate=st.integers(min_value=0, max_value=2_500),
+    included=st.booleans(),
+    reverse=st.booleans(),
+)
+def test_a_quotes_lines_and_totals_always_add_up(
+    lines: list[tuple[int, int, int]], rate: int, included: bool, reverse: bool
+) -> None:
+    """Whatever the prices, quantities, discounts and rate: the order's tax is its lines' tax,
+    what the buyer pays is net plus tax, and VAT-included prices are what the buyer pays."""
+    priced = Quote(
+        currency="EUR",
+        lines=[
+            PricedLine(
+                stock_id=index,
+                description=f"Line {index}",
+                quantity=quantity,
+                unit_price_minor=unit,
+                discount_minor=min(unit * quantity, unit * quantity * off // 100),
+            )
+            for index, (unit, quantity, off) in enumerate(lines)
+        ],
+    )
+    taxation = Taxation(
+        jurisdiction="DE", rates={"standard": Rate(rate)}, prices_include_tax=included, reverse_charge=reverse
+    )
+    priced.apply_taxes(taxation)
+    assert priced.tax_minor == sum(line.tax_minor for line in priced.lines)
+    assert (
+        priced.total_minor
+        == priced.net_minor + priced.tax_minor
+        == sum(line.payable_minor for line in priced.lines)
+    )
+    price = priced.subtotal_minor - priced.discount_minor
+    if reverse:
+        assert priced.tax_minor == 0 and priced.total_minor <= price
+    elif included:
+        assert priced.total_minor == price
+    else:
+        assert priced.net_minor == price and priced.total_minor >= price
