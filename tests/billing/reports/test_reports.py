@@ -346,3 +346,21 @@ def test_a_tax_summary_groups_sales_less_refunds_by_jurisdiction_and_rate(
     assert rows["DE reverse charge EUR"] == ["85.63", "0.00", "85.63"]
     assert rows["US-NY 8 % USD"] == ["50.00", "4.00", "54.00"]
     assert rows["Total EUR EUR"] == ["133.44", "7.89", "141.33"]
+
+
+def test_without_api_access_in_the_plan_the_api_refuses_and_nothing_is_requested(acme_staff: Client) -> None:
+    put_on_plan(Tenant.objects.get(schema_name="acme"), "starter")
+    refused = acme_staff.post(
+        "/api/v1/billing/reports/",
+        {
+            "kind": "tax_summary",
+            "format": "csv",
+            "period_start": TODAY.isoformat(),
+            "period_end": TODAY.isoformat(),
+        },
+        content_type="application/json",
+    )
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "feature_not_in_plan"
+    assert refused.json()["title"] == "The feature “API access” is not part of your plan. Upgrade to use it."
+    assert not Report.objects.filter(tenant__schema_name="acme").exists()

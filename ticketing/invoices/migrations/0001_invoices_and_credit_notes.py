@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('orders', '0003_tax_on_orders_and_lines'),
+        ('orders', '0004_tax_on_orders_and_lines'),
     ]
 
     operations = [

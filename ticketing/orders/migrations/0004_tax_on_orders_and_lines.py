@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('catalog', '0004_copy_prices_into_price_rows'),
         ('inventory', '0002_hold_currency_and_region'),
-        ('orders', '0002_order_language'),
+        ('orders', '0003_box_office_payment_methods'),
     ]
 
     operations = [
@@ -85,7 +85,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='orderline',
             name='total_minor',
-            field=models.PositiveIntegerField(help_text='Price after discounts: unit price × quantity − discount.'),
+            field=models.PositiveIntegerField(help_text='Price after discounts: unit price × quantity - discount.'),
         ),
         # Orders placed before taxes: untaxed, net = what the buyer paid.
         migrations.RunSQL(
