@@ -80,6 +80,12 @@ def region_currencies() -> list[str]:
     return sorted(set(Region.objects.exclude(currency=own).values_list("currency", flat=True)))
 
 
+def desk_region() -> Region | None:
+    """The region whose tax rules the box office's desk sales follow: the default region, when it
+    sells in the shop's own currency (the desk sells in it); None otherwise (no tax rules)."""
+    return Region.objects.filter(is_default=True, currency=shop_currency()).first()
+
+
 def currency_of(region: Region | None) -> str:
     return region.currency if region is not None else shop_currency()
 

@@ -193,3 +193,20 @@ def test_staff_who_see_orders_download_invoices_in_the_back_office(euro_order: O
     assert box_office.get(link).status_code == 200
     assert client("scanner").get(link).status_code == 403
     assert client_for("acme.localhost").get(link).status_code == 302  # to the sign-in page
+
+
+def test_a_desk_sale_is_invoiced_under_the_default_regions_tax_rules(in_acme: Tenant) -> None:
+    from ticketing.orders.box_office import sell_at_box_office
+
+    make_regions()  # acme sells in USD; the default region is the US, sales tax added
+    event, ticket_type = on_sale_event(price_minor=5_000)
+    order = sell_at_box_office(
+        actor=make_member("box_office"),
+        event=event,
+        selection=Selection(tickets={ticket_type.pk: 2}),
+        payment_method="cash",
+    )
+    assert (order.region, order.tax_minor, order.total_minor) == ("US", 800, 10_800)
+    invoice = Invoice.objects.get(order=order, series=Series.INVOICE)
+    assert invoice.total_minor == 10_800
+    assert "$108.00" in pdf_text(render_invoice_pdf(invoice))
