@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from babel.numbers import format_currency, get_currency_precision
+from babel.numbers import format_currency, format_percent, get_currency_precision, is_currency
 
 from core.localization import current_locale
 
@@ -17,6 +17,15 @@ from core.localization import current_locale
 def currency_exponent(currency: str) -> int:
     """Digits after the decimal point (EUR 2, JPY 0, KWD 3), from Babel's CLDR data."""
     return int(get_currency_precision(currency))
+
+
+def known_currency(code: str) -> str:
+    """``code`` when it is an ISO 4217 currency CLDR knows (upper case); raises ValueError otherwise."""
+    if not isinstance(code, str) or len(code) != 3 or not code.isalpha() or not code.isupper():
+        raise ValueError(f"Not an ISO 4217 currency code: {code!r}")
+    if not is_currency(code):
+        raise ValueError(f"Unknown currency: {code}")
+    return code
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,3 +103,8 @@ def parse_major(text: str, currency: str) -> Money:
     if scaled != scaled.to_integral_value() or not value.is_finite():
         raise ValueError(f"{text} has more than {exponent} decimals for {currency}.")
     return Money(int(scaled), currency)
+
+
+def format_rate(basis_points: int, locale: str | None = None) -> str:
+    """A rate in basis points as the locale writes percentages: 1,900 → "19%" (en), "19 %" (de)."""
+    return str(format_percent(Decimal(basis_points) / 10_000, "#,##0.##%", locale=locale or current_locale()))

@@ -177,6 +177,28 @@ def quote_platform_fee(*, order: SoldOrder, channel: str = "online", tenant: Ten
     )
 
 
+def tax_bands(order: SoldOrder) -> list[dict[str, Any]]:
+    """An order's net and tax per jurisdiction and rate, as the ledger keeps them for tax summaries.
+
+    Lines without tax fields (orders from before taxes, or value objects) count as untaxed.
+    """
+    jurisdiction = str(getattr(order, "tax_jurisdiction", "") or "")
+    reverse_charge = bool(getattr(order, "reverse_charge", False))
+    bands: dict[int, list[int]] = {}
+    for line in order.lines.all():
+        tax = int(getattr(line, "tax_minor", 0) or 0)
+        gross = getattr(line, "gross_minor", None)
+        net = (int(gross) - tax) if gross is not None else int(line.total_minor)
+        band = bands.setdefault(int(getattr(line, "tax_rate_bp", 0) or 0), [0, 0])
+        band[0] += net
+        band[1] += tax
+    return [
+        {"jurisdiction": jurisdiction, "rate_bp": rate, "reverse_charge": reverse_charge, "net_minor": net,
+         "tax_minor": tax}
+        for rate, (net, tax) in sorted(bands.items(), reverse=True)
+    ]  # fmt: skip
+
+
 def record_sale(
     *,
     order: SoldOrder,
@@ -253,6 +275,7 @@ def record_sale(
             "available_on": held_until.isoformat() if held_until else None,
             "platform_fee_minor": fee,
             "processor_fee_minor": processor_fee_minor,
+            "tax": tax_bands(order),
         },
     )
 
@@ -294,9 +317,18 @@ def _sale_for(tenant: Tenant, order_id: int, currency: str) -> LedgerTransaction
 
 
 def record_refund(
-    *, order: SoldOrder, refund: RefundMade, provider_reference: str = "", occurred_at: datetime | None = None
+    *,
+    order: SoldOrder,
+    refund: RefundMade,
+    provider_reference: str = "",
+    occurred_at: datetime | None = None,
+    tax: list[dict[str, Any]] | None = None,
 ) -> LedgerTransaction | None:
-    """Record money given back to a buyer (in the refund service's transaction); None: nothing moved."""
+    """Record money given back to a buyer (in the refund service's transaction); None: nothing moved.
+
+    ``tax``: the refund's net and tax per rate (as ``tax_bands`` gives them) for tax summaries;
+    without it the refund reduces the untaxed turnover.
+    """
     _require_transaction()
     if refund.amount_minor < 0:
         raise LedgerError(LedgerErrorCode.INVALID_AMOUNT, "A refund cannot be negative.")
@@ -337,7 +369,7 @@ def record_refund(
         event_name=sale.event_name,
         channel=sale.channel,
         provider_reference=provider_reference,
-        details={"collected_by": sale.details["collected_by"], "refund_id": refund.pk},
+        details={"collected_by": sale.details["collected_by"], "refund_id": refund.pk, "tax": tax or []},
     )
 
 

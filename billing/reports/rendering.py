@@ -10,7 +10,7 @@ from html import escape
 from django.template.loader import render_to_string
 from django_tenants.utils import schema_context
 
-from billing.reports.selectors import COLUMN_LABELS, COLUMNS, Statement
+from billing.reports.selectors import COLUMN_LABELS, Statement
 from core.money import Money
 from tenants.models import Tenant
 
@@ -43,9 +43,10 @@ def render_csv(statement: Statement) -> bytes:
     writer.writerow(
         [statement.title, f"{statement.period_start:%Y-%m-%d}", f"{statement.period_end:%Y-%m-%d}"]
     )
-    writer.writerow(["Line", "Currency", *(COLUMN_LABELS[column] for column in COLUMNS)])
+    columns = statement.columns
+    writer.writerow(["Line", "Currency", *(COLUMN_LABELS[column] for column in columns)])
     for row in [*statement.rows, *statement.totals]:
-        writer.writerow([row.label, row.currency, *(_decimal(row.money(column)) for column in COLUMNS)])
+        writer.writerow([row.label, row.currency, *(_decimal(row.money(column)) for column in columns)])
     for note in statement.notes:
         writer.writerow([note])
     return buffer.getvalue().encode("utf-8")
@@ -68,13 +69,21 @@ def render_pdf(statement: Statement, *, branding: Branding, language: str = "en"
         {
             "statement": statement,
             "branding": branding,
-            "columns": [(column, COLUMN_LABELS[column]) for column in COLUMNS],
+            "columns": [(column, COLUMN_LABELS[column]) for column in statement.columns],
             "lines": [
-                (row.label, row.currency, [row.money(column).format(language) for column in COLUMNS])
+                (
+                    row.label,
+                    row.currency,
+                    [row.money(column).format(language) for column in statement.columns],
+                )
                 for row in statement.rows
             ],
             "totals": [
-                (row.label, row.currency, [row.money(column).format(language) for column in COLUMNS])
+                (
+                    row.label,
+                    row.currency,
+                    [row.money(column).format(language) for column in statement.columns],
+                )
                 for row in statement.totals
             ],
         },

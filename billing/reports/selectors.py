@@ -10,15 +10,19 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
 
 from django.db.models import QuerySet, Sum
 
-from billing.ledger.models import Account, Direction, LedgerEntry
+from billing.ledger.models import Account, Direction, LedgerEntry, LedgerTransaction, TransactionKind
+from billing.ledger.selectors import sale_transaction
 from billing.payouts.models import Payout
 from core.money import Money
 from tenants.models import Tenant
 
 COLUMNS = ("gross_sales", "refunds", "chargebacks", "platform_fees", "processor_fees", "net")
+TAX_COLUMNS = ("net_sales", "tax", "gross")
 COLUMN_LABELS = {
     "gross_sales": "Gross sales",
     "refunds": "Refunds",
@@ -26,6 +30,9 @@ COLUMN_LABELS = {
     "platform_fees": "Platform fees",
     "processor_fees": "Card fees",
     "net": "Net",
+    "net_sales": "Net",
+    "tax": "Tax",
+    "gross": "Gross",
 }
 
 
@@ -72,6 +79,7 @@ class Statement:
     rows: list[StatementRow]
     totals: list[StatementRow]
     notes: list[str] = field(default_factory=list)
+    columns: tuple[str, ...] = COLUMNS
 
 
 def _entries(tenant: Tenant | None, start: datetime, end: datetime) -> QuerySet[LedgerEntry]:
@@ -98,13 +106,16 @@ def _rows(entries: QuerySet[LedgerEntry], *group: str) -> dict[tuple[object, ...
     return rows
 
 
-def _totals(rows: list[StatementRow]) -> list[StatementRow]:
+def _totals(rows: list[StatementRow], columns: tuple[str, ...] = COLUMNS) -> list[StatementRow]:
     totals: dict[str, StatementRow] = {}
     for row in rows:
         total = totals.setdefault(
-            row.currency, StatementRow(label=f"Total {row.currency}", currency=row.currency)
+            row.currency,
+            StatementRow(
+                label=f"Total {row.currency}", currency=row.currency, amounts=dict.fromkeys(columns, 0)
+            ),
         )
-        for column in COLUMNS:
+        for column in columns:
             total.amounts[column] += row.amounts[column]
     return [totals[currency] for currency in sorted(totals)]
 
@@ -121,23 +132,89 @@ def sales_statement(*, tenant: Tenant, start: date, end: date) -> Statement:
 
 
 def tax_summary(*, tenant: Tenant, start: date, end: date) -> Statement:
-    """Turnover per currency and sales channel; ticket prices include any tax."""
-    rows = _rows(
-        _entries(tenant, *period_bounds(start, end)).exclude(transaction__event_id=None),
-        "transaction__channel",
-    )
-    ordered = sorted(rows.values(), key=lambda row: (row.currency, row.label))
+    """Turnover per currency, tax jurisdiction and rate: net, tax and gross, sales less refunds.
+
+    Read from the tax breakdown the ledger keeps on each sale and refund (never from the
+    reseller's order rows). A refund recorded without one is shared over its sale's rates
+    in proportion; sales from before taxes count as untaxed.
+    """
+    period = period_bounds(start, end)
+    transactions = LedgerTransaction.objects.filter(
+        tenant=tenant,
+        kind__in=(TransactionKind.SALE, TransactionKind.REFUND),
+        occurred_at__gte=period[0],
+        occurred_at__lt=period[1],
+    ).prefetch_related("entries")
+    rows: dict[tuple[str, str, bool, int], StatementRow] = {}
+    for movement in transactions:
+        sign = 1 if movement.kind == TransactionKind.SALE else -1
+        for band in _bands_of(tenant, movement):
+            key = (movement.currency, band["jurisdiction"], bool(band.get("reverse_charge")), band["rate_bp"])
+            row = rows.setdefault(
+                key,
+                StatementRow(
+                    label=_band_label(*key[1:]),
+                    currency=movement.currency,
+                    amounts=dict.fromkeys(TAX_COLUMNS, 0),
+                ),
+            )
+            row.amounts["net_sales"] += sign * band["net_minor"]
+            row.amounts["tax"] += sign * band["tax_minor"]
+            row.amounts["gross"] += sign * (band["net_minor"] + band["tax_minor"])
+    ordered = [rows[key] for key in sorted(rows, key=lambda key: (key[0], key[1], key[2], -key[3]))]
     return Statement(
         "Tax summary",
         start,
         end,
         ordered,
-        _totals(ordered),
+        _totals(ordered, TAX_COLUMNS),
         notes=[
-            "Gross sales are the prices buyers paid, tax included; refunds and chargebacks reduce turnover.",
+            "Per tax jurisdiction and rate: net turnover, tax and gross (what buyers paid), "
+            "sales less refunds.",
+            "Reverse-charge sales carry no tax: the business buyer accounts for it.",
             "Platform fees are the platform's service to you and are invoiced separately.",
         ],
+        columns=TAX_COLUMNS,
     )
+
+
+def _band_label(jurisdiction: str, reverse_charge: bool, rate_bp: int) -> str:
+    if not jurisdiction:
+        return "No tax rules"
+    if reverse_charge:
+        return f"{jurisdiction} reverse charge"
+    return f"{jurisdiction} {Decimal(rate_bp) / 100:f}".rstrip("0").rstrip(".") + " %"
+
+
+def _bands_of(tenant: Tenant, movement: LedgerTransaction) -> list[dict[str, Any]]:
+    gross = _gross_of(movement)
+    bands = movement.details.get("tax")
+    if bands:
+        return list(bands)
+    if movement.kind == TransactionKind.REFUND and movement.source_id is not None:
+        sale = sale_transaction(tenant=tenant, order_id=movement.source_id)
+        sale_bands = list(sale.details.get("tax") or []) if sale is not None else []
+        if sale_bands:
+            return _shared(gross, sale_bands)
+    return [{"jurisdiction": "", "rate_bp": 0, "reverse_charge": False, "net_minor": gross, "tax_minor": 0}]
+
+
+def _gross_of(movement: LedgerTransaction) -> int:
+    account = Account.SALES if movement.kind == TransactionKind.SALE else Account.REFUNDS
+    return sum(entry.amount_minor for entry in movement.entries.all() if entry.account == account)
+
+
+def _shared(amount: int, bands: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``amount`` spread over ``bands`` in proportion to their gross, net and tax alike (floors, the
+    rest to the first band), so the shares add up exactly."""
+    whole = sum(band["net_minor"] + band["tax_minor"] for band in bands) or 1
+    shared = []
+    for band in bands:
+        gross = amount * (band["net_minor"] + band["tax_minor"]) // whole
+        tax = amount * band["tax_minor"] // whole
+        shared.append({**band, "net_minor": gross - tax, "tax_minor": tax})
+    shared[0]["net_minor"] += amount - sum(band["net_minor"] + band["tax_minor"] for band in shared)
+    return shared
 
 
 def payout_statement(*, payout: Payout) -> Statement:

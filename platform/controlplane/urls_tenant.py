@@ -13,6 +13,8 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("backoffice/api-keys/", include("api.backoffice_urls")),
     path("backoffice/scan/", include("ticketing.checkin.urls")),
+    path("", include("ticketing.invoices.urls")),
+    path("", include("ticketing.taxes.urls")),
     path("i18n/", include("django.conf.urls.i18n")),  # the language switcher posts to i18n/setlang/
     path("", include("branding.urls")),
     path("", include("ticketing.orders.urls")),

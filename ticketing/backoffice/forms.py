@@ -7,6 +7,7 @@ units exactly; times are typed as wall-clock times in the event's own time zone.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -19,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
 from core.money import currency_exponent, parse_major
-from ticketing.catalog.models import AddOn, Event, TicketType, Venue
+from ticketing.catalog.models import AddOn, Event, TaxCategory, TicketType, Venue
 from ticketing.discounts.models import Discount
 from ticketing.inventory.selectors import TicketTypeOffer
 from ticketing.orders.models import Order
@@ -198,23 +199,41 @@ class TicketTypeForm(BackofficeForm):
         min_value=0, initial=0, label=_("Position"), help_text=_("Lower numbers are listed first.")
     )
 
-    def __init__(self, *args: Any, event: Event, currency: str, **kwargs: Any) -> None:
+    tax_category = forms.TypedChoiceField(
+        choices=TaxCategory.choices,
+        initial=TaxCategory.STANDARD,
+        required=False,
+        empty_value=TaxCategory.STANDARD,
+        help_text="Which of the tax rates of the buyer's region applies.",
+    )
+
+    def __init__(
+        self, *args: Any, event: Event, currency: str, other_currencies: Sequence[str] = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.event = event
         self.fields["price_minor"] = AmountField(
             currency=currency, label=_("Price (%(currency)s)") % {"currency": currency}
         )
-        self.order_fields(["name", "kind", "description", "price_minor"])
+        add_price_fields(self, other_currencies)
+        self.order_fields(
+            ["name", "kind", "description", "price_minor", *price_field_names(other_currencies)]
+        )
 
     @classmethod
-    def for_ticket_type(cls, ticket_type: TicketType, *, currency: str) -> TicketTypeForm:
+    def for_ticket_type(
+        cls, ticket_type: TicketType, *, currency: str, other_currencies: Sequence[str] = ()
+    ) -> TicketTypeForm:
         initial = {name: getattr(ticket_type, name) for name in cls.base_fields}
         initial.update(
             price_minor=ticket_type.price_minor,
             sale_starts_at=wall_time(ticket_type.sale_starts_at, ticket_type.event.timezone),
             sale_ends_at=wall_time(ticket_type.sale_ends_at, ticket_type.event.timezone),
+            **{f"price_{price.currency}": price.amount_minor for price in ticket_type.prices.all()},
         )
-        return cls(initial=initial, event=ticket_type.event, currency=currency)
+        return cls(
+            initial=initial, event=ticket_type.event, currency=currency, other_currencies=other_currencies
+        )
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -236,18 +255,52 @@ class AddOnForm(BackofficeForm):
         min_value=0, initial=0, label=_("Position"), help_text=_("Lower numbers are listed first.")
     )
 
-    def __init__(self, *args: Any, currency: str, **kwargs: Any) -> None:
+    tax_category = forms.TypedChoiceField(
+        choices=TaxCategory.choices,
+        initial=TaxCategory.STANDARD,
+        required=False,
+        empty_value=TaxCategory.STANDARD,
+        help_text="Which of the tax rates of the buyer's region applies.",
+    )
+
+    def __init__(
+        self, *args: Any, currency: str, other_currencies: Sequence[str] = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["price_minor"] = AmountField(
             currency=currency, label=_("Price (%(currency)s)") % {"currency": currency}
         )
-        self.order_fields(["name", "kind", "description", "price_minor"])
+        add_price_fields(self, other_currencies)
+        self.order_fields(
+            ["name", "kind", "description", "price_minor", *price_field_names(other_currencies)]
+        )
 
     @classmethod
-    def for_addon(cls, addon: AddOn, *, currency: str) -> AddOnForm:
+    def for_addon(cls, addon: AddOn, *, currency: str, other_currencies: Sequence[str] = ()) -> AddOnForm:
         initial = {name: getattr(addon, name) for name in cls.base_fields}
         initial["price_minor"] = addon.price_minor
-        return cls(initial=initial, currency=currency)
+        initial.update({f"price_{price.currency}": price.amount_minor for price in addon.prices.all()})
+        return cls(initial=initial, currency=currency, other_currencies=other_currencies)
+
+
+def price_field_names(currencies: Sequence[str]) -> list[str]:
+    return [f"price_{currency}" for currency in currencies]
+
+
+def add_price_fields(form: forms.Form, currencies: Sequence[str]) -> None:
+    """One optional amount per other currency the shop sells in: blank means not offered in it."""
+    for currency in currencies:
+        form.fields[f"price_{currency}"] = AmountField(
+            currency=currency,
+            required=False,
+            label=_("Price (%(currency)s)") % {"currency": currency},
+            help_text=f"Blank: not offered to buyers paying in {currency}.",
+        )
+
+
+def pop_prices(fields: dict[str, Any], currencies: Sequence[str]) -> dict[str, int | None]:
+    """Take the per-currency prices out of a form's cleaned data, for the catalog services."""
+    return {currency: fields.pop(f"price_{currency}", None) for currency in currencies}
 
 
 class CancelEventForm(BackofficeForm):
@@ -573,3 +626,38 @@ class BoxOfficeSaleForm(BackofficeForm):
         if not self.errors and not self.quantities():
             raise forms.ValidationError(_("Choose at least one ticket."))
         return self.cleaned_data
+
+
+class RegionForm(BackofficeForm):
+    code = forms.CharField(
+        max_length=16, help_text="Short and stable: EU, UK, JP. Saving an existing code changes it."
+    )
+    name = forms.CharField(max_length=100)
+    currency = forms.CharField(max_length=3, help_text="ISO 4217: EUR, GBP, JPY, KWD …")
+    tax_jurisdiction = forms.CharField(
+        max_length=6, required=False, help_text="Whose tax rules apply: DE, GB, JP, US-NY. Blank: no tax."
+    )
+    languages = forms.CharField(
+        max_length=200, required=False, help_text="Language codes that suggest this region, comma-separated."
+    )
+    hostnames = forms.CharField(
+        max_length=500, required=False, help_text="Shop host names that open in this region, comma-separated."
+    )
+    is_default = forms.BooleanField(required=False, label="Default region")
+    position = forms.IntegerField(min_value=0, initial=0)
+
+
+class TaxRuleForm(BackofficeForm):
+    jurisdiction = forms.CharField(max_length=6, help_text="DE, GB, JP, US-NY …")
+    category = forms.ChoiceField(choices=TaxCategory.choices)
+    rate_bp = PercentField(label="Rate (%)")
+    prices_include_tax = forms.BooleanField(
+        required=False, initial=True, label="Prices include the tax (VAT); unticked: added on top (sales tax)"
+    )
+    name = forms.CharField(
+        max_length=40, initial="VAT", help_text="As invoices name it: VAT, GST, Sales tax."
+    )
+    reverse_charge = forms.BooleanField(
+        required=False,
+        label="Reverse charge for business buyers with a VAT ID from another EU country",
+    )

@@ -2,7 +2,17 @@
 
 from django.urls import path
 
-from ticketing.backoffice.views import box_office, dashboard, discounts, events, orders, series, team, venues
+from ticketing.backoffice.views import (
+    box_office,
+    dashboard,
+    discounts,
+    events,
+    orders,
+    regions,
+    series,
+    team,
+    venues,
+)
 
 app_name = "backoffice"
 
@@ -38,9 +48,11 @@ urlpatterns = [
     path("orders/<str:code>/", orders.order_detail, name="order_detail"),
     path("orders/<str:code>/tickets.pdf", orders.order_tickets, name="order_tickets"),
     path("orders/<str:code>/mark-paid/", orders.order_mark_paid, name="order_mark_paid"),
+    path("orders/<str:code>/invoices/<int:pk>.pdf", orders.order_invoice, name="order_invoice"),
     path("orders/<str:code>/cancel/", orders.order_cancel, name="order_cancel"),
     path("orders/<str:code>/refund/", orders.order_refund, name="order_refund"),
     # Discounts and promo codes
+    path("regions/", regions.regions, name="regions"),
     path("discounts/", discounts.discount_list, name="discount_list"),
     path("discounts/new/", discounts.discount_create, name="discount_create"),
     path("events/<int:pk>/discounts/new/", discounts.event_discount_create, name="event_discount_create"),

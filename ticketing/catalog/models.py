@@ -13,6 +13,14 @@ from django.utils.translation import gettext_lazy as _
 CURRENCY_ISO = Q(currency__regex=r"^[A-Z]{3}$")
 
 
+class TaxCategory(models.TextChoices):
+    """Which of a tax jurisdiction's rates applies (ticketing.taxes.TaxRule)."""
+
+    STANDARD = "standard", _("Standard rate")
+    REDUCED = "reduced", _("Reduced rate")
+    EXEMPT = "exempt", _("Exempt")
+
+
 class Venue(models.Model):
     name = models.CharField(max_length=200)
     address = models.TextField(blank=True)
@@ -122,8 +130,11 @@ class TicketType(models.Model):
     name = models.CharField(max_length=100)
     kind = models.CharField(max_length=24, choices=Kind.choices, default=Kind.GENERAL_ADMISSION)
     description = models.TextField(blank=True)
-    price_minor = models.PositiveIntegerField(help_text="In minor units of the currency (cents).")
+    price_minor = models.PositiveIntegerField(
+        help_text="In the shop's default currency, minor units; mirrored in a TicketTypePrice row."
+    )
     currency = models.CharField(max_length=3)
+    tax_category = models.CharField(max_length=16, choices=TaxCategory.choices, default=TaxCategory.STANDARD)
     sale_starts_at = models.DateTimeField(null=True, blank=True)
     sale_ends_at = models.DateTimeField(null=True, blank=True)
     min_per_order = models.PositiveSmallIntegerField(default=1)
@@ -172,8 +183,11 @@ class AddOn(models.Model):
     name = models.CharField(max_length=100)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.OTHER)
     description = models.TextField(blank=True)
-    price_minor = models.PositiveIntegerField(help_text="In minor units of the currency (cents).")
+    price_minor = models.PositiveIntegerField(
+        help_text="In the shop's default currency, minor units; mirrored in an AddOnPrice row."
+    )
     currency = models.CharField(max_length=3)
+    tax_category = models.CharField(max_length=16, choices=TaxCategory.choices, default=TaxCategory.STANDARD)
     quantity = models.PositiveIntegerField()
     max_per_order = models.PositiveSmallIntegerField(default=4)
     position = models.PositiveSmallIntegerField(default=0)
@@ -187,3 +201,48 @@ class AddOn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} · {self.name}"
+
+
+class TicketTypePrice(models.Model):
+    """A ticket type's explicit price in one currency: what buyers of regions in that currency pay.
+
+    No exchange rates at checkout: a ticket type without a row for the buyer's currency is
+    not offered in it. The shop's default currency has a row too (the services keep it equal
+    to TicketType.price_minor), so prices are read from these rows alone.
+    """
+
+    ticket_type = models.ForeignKey(TicketType, on_delete=models.CASCADE, related_name="prices")
+    currency = models.CharField(max_length=3)
+    amount_minor = models.PositiveIntegerField(
+        help_text="In minor units of the currency (JPY: yen, KWD: fils)."
+    )
+
+    class Meta:
+        ordering = ["ticket_type", "currency"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket_type", "currency"], name="ticket_type_price_once_per_currency"
+            ),
+            models.CheckConstraint(condition=CURRENCY_ISO, name="ticket_type_price_currency_iso"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_type} · {self.currency} {self.amount_minor}"
+
+
+class AddOnPrice(models.Model):
+    """An add-on's explicit price in one currency (as TicketTypePrice)."""
+
+    addon = models.ForeignKey(AddOn, on_delete=models.CASCADE, related_name="prices")
+    currency = models.CharField(max_length=3)
+    amount_minor = models.PositiveIntegerField(help_text="In minor units of the currency.")
+
+    class Meta:
+        ordering = ["addon", "currency"]
+        constraints = [
+            models.UniqueConstraint(fields=["addon", "currency"], name="addon_price_once_per_currency"),
+            models.CheckConstraint(condition=CURRENCY_ISO, name="addon_price_currency_iso"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.addon} · {self.currency} {self.amount_minor}"

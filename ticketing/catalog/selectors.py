@@ -12,6 +12,11 @@ from core.model_rows import cache_related, from_row, select_columns
 from ticketing.catalog.models import AddOn, Event, EventSeries, TicketType, Venue
 
 
+def shop_currency() -> str:
+    """The reseller's default currency: what prices are in when no region chooses another."""
+    return str(getattr(getattr(connection, "tenant", None), "default_currency", "EUR"))
+
+
 def published_events() -> QuerySet[Event]:
     return Event.objects.filter(status=Event.Status.PUBLISHED)
 
@@ -65,11 +70,11 @@ def all_ticket_types() -> QuerySet[TicketType]:
 
 
 def ticket_types_of(event: Event) -> QuerySet[TicketType]:
-    return TicketType.objects.filter(event=event).select_related("stock")
+    return TicketType.objects.filter(event=event).select_related("stock").prefetch_related("prices")
 
 
 def addons_of(event: Event) -> QuerySet[AddOn]:
-    return AddOn.objects.filter(event=event).select_related("stock")
+    return AddOn.objects.filter(event=event).select_related("stock").prefetch_related("prices")
 
 
 def events_of_series(series: EventSeries) -> QuerySet[Event]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from pathlib import PurePosixPath
 from typing import Any
@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,12 +19,13 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from billing import entitlements
 from branding.services import RASTER_FORMATS, ImageRule, checked_image
+from core.money import known_currency
 from core.side_effects import after_commit
 from tenants.context import current_schema_name
 from ticketing.audit.services import record
 from ticketing.catalog.errors import CatalogError, CatalogErrorCode
-from ticketing.catalog.models import AddOn, Event, EventSeries, TicketType, Venue
-from ticketing.catalog.selectors import live_event_count
+from ticketing.catalog.models import AddOn, AddOnPrice, Event, EventSeries, TicketType, TicketTypePrice, Venue
+from ticketing.catalog.selectors import live_event_count, shop_currency
 from ticketing.inventory.services import open_stock, resize_stock
 from ticketing.team.access import require_permission
 from ticketing.team.roles import Permission
@@ -35,13 +36,9 @@ _EVENT_FIELDS = {
 }  # fmt: skip
 _TICKET_TYPE_FIELDS = {
     "name", "kind", "description", "price_minor", "sale_starts_at", "sale_ends_at",
-    "min_per_order", "max_per_order", "visibility", "position",
+    "min_per_order", "max_per_order", "visibility", "position", "tax_category",
 }  # fmt: skip
-_ADDON_FIELDS = {"name", "kind", "description", "price_minor", "max_per_order", "position"}
-
-
-def shop_currency() -> str:
-    return str(getattr(getattr(connection, "tenant", None), "default_currency", "EUR"))
+_ADDON_FIELDS = {"name", "kind", "description", "price_minor", "max_per_order", "position", "tax_category"}
 
 
 def _validated(instance: models.Model) -> None:
@@ -302,13 +299,27 @@ def _copy_offer(
         for name in ("sale_starts_at", "sale_ends_at"):
             if fields[name] is not None:
                 fields[name] += shift
-        _new_ticket_type(event=event, quantity=ticket_type.quantity, currency=ticket_type.currency, **fields)
+        copy = _new_ticket_type(
+            event=event, quantity=ticket_type.quantity, currency=ticket_type.currency, **fields
+        )
+        TicketTypePrice.objects.bulk_create(
+            [
+                TicketTypePrice(ticket_type=copy, currency=price.currency, amount_minor=price.amount_minor)
+                for price in ticket_type.prices.exclude(currency=ticket_type.currency)
+            ]
+        )
     for addon in addons:
-        _new_addon(
+        addon_copy = _new_addon(
             event=event,
             quantity=addon.quantity,
             currency=addon.currency,
             **{name: getattr(addon, name) for name in _ADDON_FIELDS},
+        )
+        AddOnPrice.objects.bulk_create(
+            [
+                AddOnPrice(addon=addon_copy, currency=price.currency, amount_minor=price.amount_minor)
+                for price in addon.prices.exclude(currency=addon.currency)
+            ]
         )
 
 
@@ -384,6 +395,9 @@ def _new_ticket_type(*, event: Event, quantity: int, currency: str, **fields: An
     _set_fields(ticket_type, _TICKET_TYPE_FIELDS, fields)
     _validated(ticket_type)
     ticket_type.save()
+    TicketTypePrice.objects.create(
+        ticket_type=ticket_type, currency=currency, amount_minor=ticket_type.price_minor
+    )
     open_stock(event=event, ticket_type=ticket_type, capacity=quantity)
     return ticket_type
 
@@ -401,13 +415,23 @@ def _check_currency(currency: str) -> str:
 
 
 def create_ticket_type(
-    *, actor: User | None, event: Event, quantity: int, currency: str = "", **fields: Any
+    *,
+    actor: User | None,
+    event: Event,
+    quantity: int,
+    currency: str = "",
+    prices: Mapping[str, int | None] | None = None,
+    **fields: Any,
 ) -> TicketType:
-    """Add a ticket type (name, price_minor, sale window, min/max per order, visibility) to an event."""
+    """Add a ticket type (name, price_minor, sale window, min/max per order, visibility, tax
+    category) to an event, with its ``prices`` in other currencies (None: not offered in it)."""
     require_permission(actor, Permission.MANAGE_CATALOG)
     currency = _check_currency(currency)
+    checked = _checked_prices(prices)
     with transaction.atomic(durable=True):
         ticket_type = _new_ticket_type(event=event, quantity=quantity, currency=currency, **fields)
+        for other, amount in checked.items():
+            _set_price(ticket_type, TicketTypePrice, "ticket_type", other, amount)
         record(
             action="ticket_type.created",
             target=ticket_type,
@@ -420,10 +444,17 @@ def create_ticket_type(
 
 
 def update_ticket_type(
-    *, actor: User | None, ticket_type: TicketType, quantity: int | None = None, **changes: Any
+    *,
+    actor: User | None,
+    ticket_type: TicketType,
+    quantity: int | None = None,
+    prices: Mapping[str, int | None] | None = None,
+    **changes: Any,
 ) -> TicketType:
-    """Change a ticket type; its quantity never goes below what is sold or held."""
+    """Change a ticket type (and its ``prices`` in other currencies); its quantity never goes
+    below what is sold or held."""
     require_permission(actor, Permission.MANAGE_CATALOG)
+    checked = _checked_prices(prices)
     with transaction.atomic(durable=True):
         ticket_type = TicketType.objects.select_for_update(no_key=True).get(pk=ticket_type.pk)
         changed = _set_fields(ticket_type, _TICKET_TYPE_FIELDS, changes)
@@ -433,6 +464,15 @@ def update_ticket_type(
             changed.append("quantity")
         _validated(ticket_type)
         ticket_type.save()
+        if "price_minor" in changed:  # the default currency's row mirrors the column
+            TicketTypePrice.objects.update_or_create(
+                ticket_type=ticket_type,
+                currency=ticket_type.currency,
+                defaults={"amount_minor": ticket_type.price_minor},
+            )
+        for other, amount in checked.items():
+            _set_price(ticket_type, TicketTypePrice, "ticket_type", other, amount)
+            changed.append(f"price_{other}")
         record(action="ticket_type.updated", target=ticket_type, actor=actor, fields=sorted(changed))
     return ticket_type
 
@@ -442,25 +482,45 @@ def _new_addon(*, event: Event, quantity: int, currency: str, **fields: Any) -> 
     _set_fields(addon, _ADDON_FIELDS, fields)
     _validated(addon)
     addon.save()
+    AddOnPrice.objects.create(addon=addon, currency=currency, amount_minor=addon.price_minor)
     open_stock(event=event, addon=addon, capacity=quantity)
     return addon
 
 
 def create_addon(
-    *, actor: User | None, event: Event, quantity: int, currency: str = "", **fields: Any
+    *,
+    actor: User | None,
+    event: Event,
+    quantity: int,
+    currency: str = "",
+    prices: Mapping[str, int | None] | None = None,
+    **fields: Any,
 ) -> AddOn:
-    """Offer an extra (parking, merchandise) alongside an event's tickets."""
+    """Offer an extra (parking, merchandise) alongside an event's tickets, with its ``prices``
+    in other currencies."""
     require_permission(actor, Permission.MANAGE_CATALOG)
     currency = _check_currency(currency)
+    checked = _checked_prices(prices)
     with transaction.atomic(durable=True):
         addon = _new_addon(event=event, quantity=quantity, currency=currency, **fields)
+        for other, amount in checked.items():
+            _set_price(addon, AddOnPrice, "addon", other, amount)
         record(action="addon.created", target=addon, actor=actor, event=event.pk, quantity=quantity)
     return addon
 
 
-def update_addon(*, actor: User | None, addon: AddOn, quantity: int | None = None, **changes: Any) -> AddOn:
-    """Change an add-on; its quantity never goes below what is sold or held."""
+def update_addon(
+    *,
+    actor: User | None,
+    addon: AddOn,
+    quantity: int | None = None,
+    prices: Mapping[str, int | None] | None = None,
+    **changes: Any,
+) -> AddOn:
+    """Change an add-on (and its ``prices`` in other currencies); its quantity never goes below
+    what is sold or held."""
     require_permission(actor, Permission.MANAGE_CATALOG)
+    checked = _checked_prices(prices)
     with transaction.atomic(durable=True):
         addon = AddOn.objects.select_for_update(no_key=True).get(pk=addon.pk)
         changed = _set_fields(addon, _ADDON_FIELDS, changes)
@@ -470,5 +530,102 @@ def update_addon(*, actor: User | None, addon: AddOn, quantity: int | None = Non
             changed.append("quantity")
         _validated(addon)
         addon.save()
+        if "price_minor" in changed:
+            AddOnPrice.objects.update_or_create(
+                addon=addon, currency=addon.currency, defaults={"amount_minor": addon.price_minor}
+            )
+        for other, amount in checked.items():
+            _set_price(addon, AddOnPrice, "addon", other, amount)
+            changed.append(f"price_{other}")
         record(action="addon.updated", target=addon, actor=actor, fields=sorted(changed))
     return addon
+
+
+def _checked_price(currency: str, amount_minor: object) -> tuple[str, int | None]:
+    """A currency CLDR knows and a whole, non-negative amount in its minor units (None: no price)."""
+    try:
+        currency = known_currency(currency)
+    except ValueError:
+        raise CatalogError(
+            CatalogErrorCode.UNKNOWN_CURRENCY, f"“{currency}” is not a currency we know.", field="currency"
+        ) from None
+    if amount_minor is None:
+        return currency, None
+    if not isinstance(amount_minor, int) or isinstance(amount_minor, bool):
+        raise CatalogError(
+            CatalogErrorCode.INVALID_PRICE, "A price is a whole number of minor units.", field="amount"
+        )
+    if amount_minor < 0:
+        raise CatalogError(CatalogErrorCode.INVALID_PRICE, "A price cannot be negative.", field="amount")
+    return currency, amount_minor
+
+
+def _checked_prices(prices: Mapping[str, int | None] | None) -> dict[str, int | None]:
+    """Prices in other currencies than the shop's, each checked; the shop's is ``price_minor``."""
+    checked: dict[str, int | None] = {}
+    for currency, amount in (prices or {}).items():
+        try:
+            known, value = _checked_price(currency, amount)
+        except CatalogError as error:
+            raise CatalogError(error.code, error.message, field=f"price_{currency}") from None
+        checked[known] = value
+    if shop_currency() in checked:
+        raise CatalogError(
+            CatalogErrorCode.INVALID_PRICE,
+            f"The price in {shop_currency()} is the ticket type's own price.",
+            field=f"price_{shop_currency()}",
+        )
+    return checked
+
+
+def set_ticket_type_price(
+    *, actor: User | None, ticket_type: TicketType, currency: str, amount_minor: int | None
+) -> TicketType:
+    """Set (or with None, withdraw) a ticket type's explicit price in one currency."""
+    require_permission(actor, Permission.MANAGE_CATALOG)
+    currency, amount = _checked_price(currency, amount_minor)
+    with transaction.atomic(durable=True):
+        ticket_type = TicketType.objects.select_for_update(no_key=True).get(pk=ticket_type.pk)
+        _set_price(ticket_type, TicketTypePrice, "ticket_type", currency, amount)
+        record(
+            action="ticket_type.price_set",
+            target=ticket_type,
+            actor=actor,
+            currency=currency,
+            amount_minor=amount,
+        )
+    return ticket_type
+
+
+def set_addon_price(*, actor: User | None, addon: AddOn, currency: str, amount_minor: int | None) -> AddOn:
+    """Set (or with None, withdraw) an add-on's explicit price in one currency."""
+    require_permission(actor, Permission.MANAGE_CATALOG)
+    currency, amount = _checked_price(currency, amount_minor)
+    with transaction.atomic(durable=True):
+        addon = AddOn.objects.select_for_update(no_key=True).get(pk=addon.pk)
+        _set_price(addon, AddOnPrice, "addon", currency, amount)
+        record(action="addon.price_set", target=addon, actor=actor, currency=currency, amount_minor=amount)
+    return addon
+
+
+def _set_price(
+    item: TicketType | AddOn,
+    model: type[TicketTypePrice] | type[AddOnPrice],
+    key: str,
+    currency: str,
+    amount: int | None,
+) -> None:
+    if currency == item.currency:
+        if amount is None:
+            raise CatalogError(
+                CatalogErrorCode.INVALID_PRICE,
+                f"The price in the shop's currency ({currency}) cannot be withdrawn; change it instead.",
+                field="amount",
+            )
+        item.price_minor = amount
+        item.save(update_fields=["price_minor"])
+    lookup: dict[str, Any] = {key: item, "currency": currency}
+    if amount is None:
+        model.objects.filter(**lookup).delete()
+    else:
+        model.objects.update_or_create(defaults={"amount_minor": amount}, **lookup)

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 
 from accounts.models import User
+from core.money import known_currency
 from ticketing.audit.services import record
 from ticketing.catalog.models import Event, TicketType
 from ticketing.catalog.services import shop_currency
@@ -113,10 +114,19 @@ def create_discount(
     valid_from: datetime | None = None,
     valid_until: datetime | None = None,
     usage_limit: int | None = None,
+    currency: str = "",
 ) -> Discount:
-    """Set up a promo code (with ``code``) or an automatic discount (without) for one event or all."""
+    """Set up a promo code (with ``code``) or an automatic discount (without) for one event or all.
+
+    Fixed amounts and package prices are in ``currency`` (the shop's when blank) and apply only
+    to orders in it; percentages apply in every currency.
+    """
     require_permission(actor, Permission.MANAGE_CATALOG)
     code = canonical_code(code)
+    try:
+        currency = known_currency(currency) if currency else shop_currency()
+    except ValueError:
+        raise _invalid(f"“{currency}” is not a currency we know.", "currency") from None
     if code and (len(code) > 64 or not re.match(CODE_PATTERN, code)):
         raise _invalid("Codes use letters, digits, - and _ only, and start with a letter or digit.", "code")
     discount = Discount(
@@ -126,7 +136,7 @@ def create_discount(
         event=event,
         percent_bp=percent_bp,
         amount_minor=amount_minor,
-        currency=shop_currency(),
+        currency=currency,
         min_tickets=min_tickets,
         valid_from=valid_from,
         valid_until=valid_until,

@@ -9,6 +9,7 @@ class InventoryErrorCode(StrEnum):
     BELOW_MINIMUM = "below_minimum"
     ABOVE_MAXIMUM = "above_maximum"
     UNKNOWN_ITEM = "unknown_item"
+    NOT_OFFERED_IN_CURRENCY = "not_offered_in_currency"
     NOT_ON_SALE = "not_on_sale"
     EVENT_NOT_ON_SALE = "event_not_on_sale"
     SOLD_OUT = "sold_out"

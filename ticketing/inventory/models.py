@@ -63,6 +63,10 @@ class Hold(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     expires_at = models.DateTimeField()
     promo_code = models.CharField(max_length=64, blank=True)
+    currency = models.CharField(
+        max_length=3, blank=True, help_text="The buyer's currency when reserving (blank: the shop's)."
+    )
+    region = models.CharField(max_length=16, blank=True, help_text="The buyer's region code, for taxes.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

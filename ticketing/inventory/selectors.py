@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from core.model_rows import cache_related, from_row, select_columns
 from core.money import Money
-from ticketing.catalog.models import AddOn, Event, TicketType
+from ticketing.catalog.models import AddOn, AddOnPrice, Event, TicketType, TicketTypePrice
+from ticketing.catalog.selectors import shop_currency
 from ticketing.inventory.models import Hold, Stock
 
 
@@ -31,10 +32,12 @@ class TicketTypeOffer:
     stock_id: int
     available: int  # left of this type, bounded by the event's capacity
     state: SaleState
+    currency: str = ""
+    price_minor: int | None = None  # None: not offered in ``currency`` (no price row)
 
     @property
-    def price(self) -> Money:
-        return Money(self.ticket_type.price_minor, self.ticket_type.currency)
+    def price(self) -> Money | None:
+        return None if self.price_minor is None else Money(self.price_minor, self.currency)
 
     @property
     def max_selectable(self) -> int:
@@ -46,10 +49,12 @@ class AddOnOffer:
     addon: AddOn
     stock_id: int
     available: int
+    currency: str = ""
+    price_minor: int | None = None
 
     @property
-    def price(self) -> Money:
-        return Money(self.addon.price_minor, self.addon.currency)
+    def price(self) -> Money | None:
+        return None if self.price_minor is None else Money(self.price_minor, self.currency)
 
     @property
     def max_selectable(self) -> int:
@@ -61,6 +66,7 @@ class EventOffer:
     event: Event
     event_stock_id: int
     event_available: int
+    currency: str = ""
     ticket_types: dict[int, TicketTypeOffer] = field(default_factory=dict)
     addons: dict[int, AddOnOffer] = field(default_factory=dict)
 
@@ -87,28 +93,33 @@ def sale_state(ticket_type: TicketType, available: int, now: datetime) -> SaleSt
 def _stocks_sql() -> str:
     return (
         f"SELECT {select_columns(Stock, 's')}, {select_columns(TicketType, 't')}, "
-        f"{select_columns(AddOn, 'a')} "
+        f'{select_columns(AddOn, "a")}, tp."amount_minor", ap."amount_minor" '
         f'FROM "{Stock._meta.db_table}" s '
         f'LEFT JOIN "{TicketType._meta.db_table}" t ON t."id" = s."ticket_type_id" '
         f'LEFT JOIN "{AddOn._meta.db_table}" a ON a."id" = s."addon_id" '
+        f'LEFT JOIN "{TicketTypePrice._meta.db_table}" tp '
+        'ON tp."ticket_type_id" = t."id" AND tp."currency" = %s '
+        f'LEFT JOIN "{AddOnPrice._meta.db_table}" ap ON ap."addon_id" = a."id" AND ap."currency" = %s '
         'WHERE s."event_id" = %s'
     )
 
 
-def _stocks_of(event: Event) -> list[Stock]:
-    """The event's stock rows with their ticket type or add-on (fixed SQL: every order reads them)."""
+def _stocks_of(event: Event, currency: str) -> list[tuple[Stock, int | None]]:
+    """The event's stock rows with their ticket type or add-on and its price in ``currency``
+    (fixed SQL: every order reads them)."""
     with connection.cursor() as cursor:
-        cursor.execute(_stocks_sql(), [event.pk])
+        cursor.execute(_stocks_sql(), [currency, currency, event.pk])
         rows = cursor.fetchall()
     stocks = []
     for row in rows:
         stock, next_column = from_row(Stock, row)
         ticket_type, next_column = from_row(TicketType, row, next_column)
-        addon, _ = from_row(AddOn, row, next_column)
+        addon, next_column = from_row(AddOn, row, next_column)
         assert stock is not None
         cache_related(stock, "ticket_type", ticket_type)
         cache_related(stock, "addon", addon)
-        stocks.append(stock)
+        ticket_price, addon_price = row[next_column], row[next_column + 1]
+        stocks.append((stock, ticket_price if ticket_type is not None else addon_price))
     return stocks
 
 
@@ -119,16 +130,23 @@ def event_offer(
     unlocked_ticket_type_ids: Collection[int] = (),
     with_addons: bool = True,
     now: datetime | None = None,
+    currency: str = "",
 ) -> EventOffer:
-    """The event's ticket types of these visibilities (and code-only ones a code unlocked), and add-ons."""
+    """The event's ticket types of these visibilities (and code-only ones a code unlocked), and add-ons,
+    priced in ``currency`` (the shop's when blank); an item without a price in it has price None."""
     now = now or timezone.now()
-    stocks = _stocks_of(event)
+    currency = currency or shop_currency()
+    priced_stocks = _stocks_of(event, currency)
+    prices = {stock.pk: price for stock, price in priced_stocks}
+    stocks = [stock for stock, _ in priced_stocks]
     event_stock = next(
         (stock for stock in stocks if stock.ticket_type_id is None and stock.addon_id is None), None
     )
     if event_stock is None:  # an event made outside the catalog services has nothing on sale
-        return EventOffer(event=event, event_stock_id=0, event_available=0)
-    offer = EventOffer(event=event, event_stock_id=event_stock.pk, event_available=event_stock.available)
+        return EventOffer(event=event, event_stock_id=0, event_available=0, currency=currency)
+    offer = EventOffer(
+        event=event, event_stock_id=event_stock.pk, event_available=event_stock.available, currency=currency
+    )
     ticket_stocks = sorted(
         (stock for stock in stocks if stock.ticket_type is not None),
         key=lambda stock: (stock.ticket_type.position, stock.ticket_type.pk),  # type: ignore[union-attr]
@@ -148,6 +166,8 @@ def event_offer(
             stock_id=stock.pk,
             available=available,
             state=sale_state(ticket_type, available, now),
+            currency=currency,
+            price_minor=prices[stock.pk],
         )
     if with_addons:
         addon_stocks = sorted(
@@ -157,7 +177,11 @@ def event_offer(
         for stock in addon_stocks:
             assert stock.addon is not None
             offer.addons[stock.addon.pk] = AddOnOffer(
-                addon=stock.addon, stock_id=stock.pk, available=stock.available
+                addon=stock.addon,
+                stock_id=stock.pk,
+                available=stock.available,
+                currency=currency,
+                price_minor=prices[stock.pk],
             )
     return offer
 

@@ -64,6 +64,7 @@ def check_selection(
     box_office: bool = False,
     now: datetime | None = None,
     offer: EventOffer | None = None,
+    currency: str = "",
 ) -> CheckedSelection:
     """Apply the sale rules to a selection without changing anything; raises InventoryError."""
     now = now or timezone.now()
@@ -84,6 +85,7 @@ def check_selection(
         unlocked_ticket_type_ids=unlocked_ticket_type_ids,
         with_addons=bool(selection.addons),
         now=now,
+        currency=currency,
     )
     tickets: list[tuple[TicketTypeOffer, int]] = []
     for ticket_type_id, quantity in selection.tickets.items():
@@ -116,6 +118,8 @@ def check_selection(
                 % {"name": ticket_type.name, "minimum": ticket_type.min_per_order},
                 field=f"ticket_{ticket_type_id}",
             )
+        if ticket_offer.price_minor is None:
+            raise not_offered(ticket_type.name, offer.currency, field=f"ticket_{ticket_type_id}")
         if quantity > ticket_type.max_per_order:
             raise InventoryError(
                 InventoryErrorCode.ABOVE_MAXIMUM,
@@ -140,6 +144,8 @@ def check_selection(
                 _("One of the chosen extras is not sold here."),
                 field="addons",
             )
+        if addon_offer.price_minor is None:
+            raise not_offered(addon_offer.addon.name, offer.currency, field=f"addon_{addon_id}")
         if quantity > addon_offer.addon.max_per_order:
             raise InventoryError(
                 InventoryErrorCode.ABOVE_MAXIMUM,
@@ -149,6 +155,14 @@ def check_selection(
             )
         addons.append((addon_offer, quantity))
     return CheckedSelection(offer=offer, tickets=tickets, addons=addons)
+
+
+def not_offered(name: str, currency: str, *, field: str) -> InventoryError:
+    return InventoryError(
+        InventoryErrorCode.NOT_OFFERED_IN_CURRENCY,
+        _("“%(name)s” is not offered in %(currency)s.") % {"name": name, "currency": currency},
+        field=field,
+    )
 
 
 def _check_quantity(quantity: int) -> None:
@@ -199,29 +213,44 @@ def reserve_tickets(
     selection: Selection,
     unlocked_ticket_type_ids: Collection[int] = (),
     promo_code: str = "",
+    currency: str = "",
+    region: str = "",
 ) -> Hold:
-    """Reserve a buyer's selection for the event's hold time; the tickets return by themselves after it."""
+    """Reserve a buyer's selection for the event's hold time; the tickets return by themselves after it.
+
+    ``currency`` (the shop's when blank) and ``region`` ride on the hold: checkout prices in them.
+    """
     try:
-        return _reserve(event, selection, unlocked_ticket_type_ids, promo_code)
+        return _reserve(event, selection, unlocked_ticket_type_ids, promo_code, currency, region)
     except InventoryError as error:
         # Holds past their time still count until released: release them now and try once more.
         if error.code == InventoryErrorCode.SOLD_OUT and expire_holds(event=event) > 0:
-            return _reserve(event, selection, unlocked_ticket_type_ids, promo_code)
+            return _reserve(event, selection, unlocked_ticket_type_ids, promo_code, currency, region)
         raise
 
 
 def _reserve(
-    event: Event, selection: Selection, unlocked_ticket_type_ids: Collection[int], promo_code: str
+    event: Event,
+    selection: Selection,
+    unlocked_ticket_type_ids: Collection[int],
+    promo_code: str,
+    currency: str,
+    region: str,
 ) -> Hold:
     with transaction.atomic(durable=True):
         checked = check_selection(
-            event=event, selection=selection, unlocked_ticket_type_ids=unlocked_ticket_type_ids
+            event=event,
+            selection=selection,
+            unlocked_ticket_type_ids=unlocked_ticket_type_ids,
+            currency=currency,
         )
         hold = Hold.objects.create(
             token=secrets.token_urlsafe(24),
             event=event,
             expires_at=timezone.now() + timedelta(minutes=event.hold_minutes),
             promo_code=promo_code,
+            currency=checked.offer.currency,
+            region=region,
         )
         HoldLine.objects.bulk_create(
             [

@@ -18,6 +18,7 @@ from ticketing.audit.services import record
 from ticketing.catalog.models import Event
 from ticketing.discounts.selectors import discounts_for
 from ticketing.inventory.services import Selection, check_selection, take_stock
+from ticketing.invoices.services import issue_invoice
 from ticketing.orders.errors import OrderError, OrderErrorCode
 from ticketing.orders.models import Order
 from ticketing.orders.pricing import quote
@@ -28,6 +29,7 @@ from ticketing.orders.services import (
     _retrying_code_collisions,
     _write_order,
 )
+from ticketing.taxes.selectors import desk_region, taxation_for
 from ticketing.team.access import require_permission
 from ticketing.team.roles import Permission
 
@@ -80,7 +82,14 @@ def _sell(actor: User | None, event: Event, selection: Selection, payment_method
     with transaction.atomic(durable=True):
         discounts = discounts_for(event, code="", now=now)  # automatic ones (groups) apply at the desk too
         checked = check_selection(event=event, selection=selection, box_office=True, now=now)
-        priced = quote(checked, currency=_currency_of(checked), discounts=discounts, now=now)
+        region = desk_region()
+        priced = quote(
+            checked,
+            currency=_currency_of(checked),
+            discounts=discounts,
+            now=now,
+            taxation=taxation_for(region.code if region is not None else ""),
+        )
         order = _write_order(
             event=event,
             priced=priced,
@@ -89,6 +98,7 @@ def _sell(actor: User | None, event: Event, selection: Selection, payment_method
             hold=None,
             audit={"box_office": True},
             confirm=bool(buyer.email),  # an anonymous desk sale has nobody to mail
+            region=region.code if region is not None else "",
         )
         if order.status != Order.Status.PAID:  # a free order is paid already
             order.status = Order.Status.PAID
@@ -104,6 +114,7 @@ def _sell(actor: User | None, event: Event, selection: Selection, payment_method
         )
         # billing, in the same transaction: the desk's own fee rules (channel "box_office") apply
         ledger.record_sale(order=order, collected_by=ledger.CollectedBy.RESELLER, channel="box_office")
+        issue_invoice(order=order)  # paid at the desk: invoiced in the same transaction
         take_stock(checked, into="sold")  # last: its row locks last until the commit right after
         if order.buyer_email:
             _after_order_placed(order)

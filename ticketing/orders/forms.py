@@ -51,6 +51,7 @@ class BuyerForm(forms.Form):
         widget=forms.RadioSelect,
         label=_("Payment"),
     )
+    vat_id = forms.CharField(max_length=20, required=False, label=_("VAT ID (businesses, optional)"))
     expected_total_minor = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def add_domain_error(self, error: DomainError) -> None:

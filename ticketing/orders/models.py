@@ -37,9 +37,18 @@ class Order(models.Model):
     buyer_email = models.EmailField(db_index=True)
     buyer_phone = models.CharField(max_length=32, blank=True)
     currency = models.CharField(max_length=3)
-    subtotal_minor = models.PositiveIntegerField()
+    subtotal_minor = models.PositiveIntegerField(help_text="Catalog prices of the lines, before discounts.")
     discount_minor = models.PositiveIntegerField(default=0)
-    total_minor = models.PositiveIntegerField()
+    net_minor = models.PositiveIntegerField(default=0, help_text="Total without tax.")
+    tax_minor = models.PositiveIntegerField(default=0, help_text="The sum of the lines' taxes.")
+    total_minor = models.PositiveIntegerField(help_text="What the buyer pays, tax included.")
+    prices_include_tax = models.BooleanField(
+        default=True, help_text="VAT included, or sales tax added on top."
+    )
+    tax_jurisdiction = models.CharField(max_length=6, blank=True)
+    reverse_charge = models.BooleanField(default=False)
+    region = models.CharField(max_length=16, blank=True, help_text="The buyer's region when ordering.")
+    buyer_vat_id = models.CharField(max_length=20, blank=True)
     refunded_minor = models.PositiveIntegerField(default=0)
     payment_method = models.CharField(max_length=16, choices=PaymentMethod.choices)
     promo_code = models.CharField(max_length=64, blank=True)
@@ -56,7 +65,22 @@ class Order(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(total_minor=F("subtotal_minor") - F("discount_minor")), name="order_total_adds_up"
+                condition=Q(total_minor=F("net_minor") + F("tax_minor")), name="order_total_is_net_plus_tax"
+            ),
+            models.CheckConstraint(
+                condition=Q(prices_include_tax=False)
+                | Q(reverse_charge=True)
+                | Q(total_minor=F("subtotal_minor") - F("discount_minor")),
+                name="order_tax_included_in_price",
+            ),
+            models.CheckConstraint(
+                condition=Q(prices_include_tax=True) | Q(net_minor=F("subtotal_minor") - F("discount_minor")),
+                name="order_tax_added_to_price",
+            ),
+            models.CheckConstraint(
+                condition=Q(reverse_charge=False)
+                | Q(tax_minor=0, net_minor__lte=F("subtotal_minor") - F("discount_minor")),
+                name="order_reverse_charge_untaxed",
             ),
             models.CheckConstraint(
                 condition=Q(refunded_minor__lte=F("total_minor")), name="order_refund_within_total"
@@ -85,6 +109,14 @@ class Order(models.Model):
         return Money(self.discount_minor, self.currency)
 
     @property
+    def net(self) -> Money:
+        return Money(self.net_minor, self.currency)
+
+    @property
+    def tax(self) -> Money:
+        return Money(self.tax_minor, self.currency)
+
+    @property
     def refunded(self) -> Money:
         return Money(self.refunded_minor, self.currency)
 
@@ -103,7 +135,13 @@ class OrderLine(models.Model):
     quantity = models.PositiveIntegerField()
     unit_price_minor = models.PositiveIntegerField()
     discount_minor = models.PositiveIntegerField(default=0)
-    total_minor = models.PositiveIntegerField()
+    total_minor = models.PositiveIntegerField(
+        help_text="Price after discounts: unit price × quantity - discount."
+    )
+    tax_rate_bp = models.PositiveIntegerField(default=0, help_text="Basis points: 1,900 = 19 %.")
+    net_minor = models.PositiveIntegerField(default=0)
+    tax_minor = models.PositiveIntegerField(default=0)
+    gross_minor = models.PositiveIntegerField(default=0, help_text="What the buyer pays for the line.")
     returned_quantity = models.PositiveIntegerField(default=0, help_text="Units cancelled or refunded.")
 
     class Meta:
@@ -118,6 +156,16 @@ class OrderLine(models.Model):
                 condition=Q(returned_quantity__lte=F("quantity")), name="order_line_returns_within_quantity"
             ),
             models.CheckConstraint(
+                condition=Q(gross_minor=F("net_minor") + F("tax_minor")),
+                name="order_line_gross_is_net_plus_tax",
+            ),
+            models.CheckConstraint(
+                # VAT included (gross = price), sales tax added (net = price), or reverse charge (no tax)
+                condition=Q(gross_minor=F("total_minor")) | Q(net_minor=F("total_minor")) | Q(tax_minor=0),
+                name="order_line_tax_from_price",
+            ),
+            models.CheckConstraint(condition=Q(tax_rate_bp__lte=10_000), name="order_line_rate_at_most_100"),
+            models.CheckConstraint(
                 condition=Q(ticket_type__isnull=True, addon__isnull=False)
                 | Q(ticket_type__isnull=False, addon__isnull=True),
                 name="order_line_is_ticket_or_addon",
@@ -128,13 +176,17 @@ class OrderLine(models.Model):
         return f"{self.quantity} × {self.description}"
 
     def unit_refund_minor(self, units: int) -> int:
-        """What ``units`` of this line are worth after its discount, shared out without losing a cent."""
-        remaining_units = self.quantity - self.returned_quantity
-        if units == remaining_units:
-            already = (self.total_minor * self.returned_quantity) // self.quantity
-            return self.total_minor - already
-        return (self.total_minor * (self.returned_quantity + units)) // self.quantity - (
-            self.total_minor * self.returned_quantity
+        """What ``units`` of this line cost the buyer (after its discount, tax included), shared out
+        without losing a cent: the line's units together give back exactly what it cost."""
+        return self._share(self.gross_minor, units)
+
+    def unit_tax_minor(self, units: int) -> int:
+        """The tax in ``units`` of this line, shared out as unit_refund_minor shares the price."""
+        return self._share(self.tax_minor, units)
+
+    def _share(self, amount: int, units: int) -> int:
+        return (amount * (self.returned_quantity + units)) // self.quantity - (
+            amount * self.returned_quantity
         ) // self.quantity
 
 

@@ -28,6 +28,16 @@ Rounding, stated once:
   largest remainder (ties to the earlier line), so the shares add up exactly.
 - Refunds give back a line's discounted total shared evenly over its units
   (OrderLine.unit_refund_minor), so a refunded ticket never returns more than it cost.
+
+Currencies and taxes:
+
+- Prices are the catalog's explicit prices in the order's one currency (the buyer's
+  region's; TicketTypePrice / AddOnPrice rows, no exchange rates). Fixed-amount codes and
+  packages apply only in their own currency; percentages in any.
+- Tax is worked out last, per line, on the line's price after discounts, rounded half up to
+  the minor unit (ticketing.taxes.calculation states the rule); the order's tax is the sum of
+  its lines'. ``Quote.total_minor`` is what the buyer pays: the prices where they include
+  the tax (VAT), the prices plus tax where it is added on top (sales tax).
 """
 
 from __future__ import annotations
@@ -43,7 +53,8 @@ from ticketing.catalog.models import AddOn, TicketType
 from ticketing.discounts.errors import DiscountError, DiscountErrorCode
 from ticketing.discounts.models import Discount
 from ticketing.discounts.selectors import NO_DISCOUNTS, DiscountRule, EventDiscounts
-from ticketing.inventory.services import CheckedSelection
+from ticketing.inventory.services import CheckedSelection, not_offered
+from ticketing.taxes.calculation import NO_TAX, Taxation, line_tax
 
 
 @dataclass
@@ -55,14 +66,29 @@ class PricedLine:
     ticket_type: TicketType | None = None
     addon: AddOn | None = None
     discount_minor: int = 0
+    tax_rate_bp: int = 0
+    net_minor: int = 0
+    tax_minor: int = 0
 
     @property
     def gross_minor(self) -> int:
+        """Catalog price of the line (before discounts)."""
         return self.unit_price_minor * self.quantity
 
     @property
     def total_minor(self) -> int:
+        """Price after discounts (tax included where prices include it)."""
         return self.gross_minor - self.discount_minor
+
+    @property
+    def payable_minor(self) -> int:
+        """What the buyer pays for the line: net plus tax."""
+        return self.net_minor + self.tax_minor
+
+    @property
+    def tax_category(self) -> str:
+        item = self.ticket_type or self.addon
+        return item.tax_category if item is not None else "standard"
 
 
 @dataclass
@@ -72,6 +98,7 @@ class Quote:
     discount_labels: list[str] = field(default_factory=list)
     promo_code_id: int | None = None
     promo_code: str = ""
+    taxation: Taxation = NO_TAX
 
     @property
     def subtotal_minor(self) -> int:
@@ -82,8 +109,31 @@ class Quote:
         return sum(line.discount_minor for line in self.lines)
 
     @property
+    def net_minor(self) -> int:
+        return sum(line.net_minor for line in self.lines)
+
+    @property
+    def tax_minor(self) -> int:
+        return sum(line.tax_minor for line in self.lines)
+
+    @property
     def total_minor(self) -> int:
-        return self.subtotal_minor - self.discount_minor
+        """What the buyer pays, tax included."""
+        return self.net_minor + self.tax_minor
+
+    def apply_taxes(self, taxation: Taxation) -> Quote:
+        """Work out each line's net and tax under ``taxation`` (per line, rounded half up)."""
+        self.taxation = taxation
+        for line in self.lines:
+            rate = taxation.rate_for(line.tax_category).rate_bp
+            tax = line_tax(
+                line.total_minor,
+                rate,
+                prices_include_tax=taxation.prices_include_tax,
+                reverse_charge=taxation.reverse_charge,
+            )
+            line.tax_rate_bp, line.net_minor, line.tax_minor = tax.rate_bp, tax.net_minor, tax.tax_minor
+        return self
 
     @property
     def ticket_count(self) -> int:
@@ -91,26 +141,36 @@ class Quote:
 
 
 def base_quote(checked: CheckedSelection, *, currency: str) -> Quote:
-    """Catalog prices for a checked selection, before any discount."""
-    lines = [
-        PricedLine(
-            stock_id=offer.stock_id,
-            description=offer.ticket_type.name,
-            quantity=quantity,
-            unit_price_minor=offer.ticket_type.price_minor,
-            ticket_type=offer.ticket_type,
+    """Catalog prices in ``currency`` for a checked selection, before any discount or tax."""
+    if checked.offer.currency and checked.offer.currency != currency:
+        raise ValueError(f"The offer is priced in {checked.offer.currency}, not {currency}.")
+    lines = []
+    for ticket_offer, quantity in checked.tickets:
+        if ticket_offer.price_minor is None:
+            raise not_offered(
+                ticket_offer.ticket_type.name, currency, field=f"ticket_{ticket_offer.ticket_type.pk}"
+            )
+        lines.append(
+            PricedLine(
+                stock_id=ticket_offer.stock_id,
+                description=ticket_offer.ticket_type.name,
+                quantity=quantity,
+                unit_price_minor=ticket_offer.price_minor,
+                ticket_type=ticket_offer.ticket_type,
+            )
         )
-        for offer, quantity in checked.tickets
-    ] + [
-        PricedLine(
-            stock_id=offer.stock_id,
-            description=offer.addon.name,
-            quantity=quantity,
-            unit_price_minor=offer.addon.price_minor,
-            addon=offer.addon,
+    for addon_offer, quantity in checked.addons:
+        if addon_offer.price_minor is None:
+            raise not_offered(addon_offer.addon.name, currency, field=f"addon_{addon_offer.addon.pk}")
+        lines.append(
+            PricedLine(
+                stock_id=addon_offer.stock_id,
+                description=addon_offer.addon.name,
+                quantity=quantity,
+                unit_price_minor=addon_offer.price_minor,
+                addon=addon_offer.addon,
+            )
         )
-        for offer, quantity in checked.addons
-    ]
     return Quote(currency=currency, lines=lines)
 
 
@@ -120,15 +180,34 @@ def quote(
     currency: str,
     discounts: EventDiscounts = NO_DISCOUNTS,
     now: datetime | None = None,
+    taxation: Taxation = NO_TAX,
 ) -> Quote:
-    """The price of a checked selection with every discount that applies.
+    """The price of a checked selection with every discount that applies, then its taxes.
 
     Raises DiscountError when the buyer's code cannot be used (unknown, not yet valid,
     expired, used up, or not applicable to this selection); nothing is priced then.
     """
+    return _discounted(checked, currency=currency, discounts=discounts, now=now).apply_taxes(taxation)
+
+
+def _in_currency(rule: DiscountRule, currency: str) -> bool:
+    """Percentages apply in any currency; fixed amounts and package prices only in their own."""
+    return rule.kind in (Discount.Kind.PERCENT, Discount.Kind.GROUP) or rule.currency == currency
+
+
+def _discounted(
+    checked: CheckedSelection, *, currency: str, discounts: EventDiscounts, now: datetime | None
+) -> Quote:
     priced = base_quote(checked, currency=currency)
     promo = discounts.usable_promo(event_id=checked.offer.event.pk, now=now)
-    rules = [rule for rule in discounts.automatic if rule.currency == currency]
+    if promo is not None and not _in_currency(promo, currency):
+        raise DiscountError(
+            DiscountErrorCode.CODE_NOT_APPLICABLE,
+            _("The code “%(code)s” is for prices in %(currency)s.")
+            % {"code": promo.code, "currency": promo.currency},
+            field="promo_code",
+        )
+    rules = [rule for rule in discounts.automatic if _in_currency(rule, currency)]
     if promo is not None:
         rules.insert(0, promo)  # first: the buyer's code wins ties
     if not rules:

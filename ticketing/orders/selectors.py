@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, cast
@@ -46,16 +47,16 @@ def order_ticket_ids(order: Order, public_ids: Iterable[str]) -> dict[str, int]:
 
 @dataclass(frozen=True)
 class EventSales:
-    """One event's line in the sales summary (amounts in the shop's currency, minor units)."""
+    """One event's line in the sales summary: counts, and amounts per currency sold in."""
 
     event: Event
     capacity: int
     sold: int
     held: int
     orders: int
-    paid_minor: int  # received and kept: paid orders less their refunds
-    pending_minor: int  # pay-later orders not paid yet
-    refunded_minor: int
+    paid: dict[str, int]  # per currency, minor units: received and kept (paid orders less refunds)
+    pending: dict[str, int]  # pay-later orders not paid yet
+    refunded: dict[str, int]
 
     @property
     def available(self) -> int:
@@ -66,40 +67,64 @@ _KEPT = (Order.Status.PAID, Order.Status.PARTIALLY_REFUNDED, Order.Status.REFUND
 
 
 def sales_by_event(events: Iterable[Event]) -> list[EventSales]:
-    """Sales figures for these events, in two queries whatever their number."""
+    """Sales figures for these events, in two queries whatever their number; money never added
+    across currencies."""
     events = list(events)
     counters = {
         stock.event_id: stock
         for stock in Stock.objects.filter(event__in=events, ticket_type__isnull=True, addon__isnull=True)
     }
-    money: dict[int, dict[str, Any]] = {
-        row["event_id"]: dict(row)
-        for row in Order.objects.filter(event__in=events)
-        .values("event_id")
+    open_orders: dict[int, int] = defaultdict(int)
+    money: dict[int, dict[str, dict[str, int]]] = defaultdict(
+        lambda: {"paid": {}, "pending": {}, "refunded": {}}
+    )
+    for found in (
+        Order.objects.filter(event__in=events)
+        .values("event_id", "currency")
         .annotate(
             open_orders=Count("pk", filter=Q(status__in=[*_KEPT, Order.Status.PENDING_PAYMENT])),
             paid_total=Sum(F("total_minor") - F("refunded_minor"), filter=Q(status__in=_KEPT)),
             pending_total=Sum("total_minor", filter=Q(status=Order.Status.PENDING_PAYMENT)),
             refunded_total=Sum("refunded_minor"),
         )
-    }
+        .order_by("event_id", "currency")
+    ):
+        row: dict[str, Any] = dict(found)
+        open_orders[row["event_id"]] += row["open_orders"] or 0
+        amounts = money[row["event_id"]]
+        for key, column in (
+            ("paid", "paid_total"),
+            ("pending", "pending_total"),
+            ("refunded", "refunded_total"),
+        ):
+            if row[column]:
+                amounts[key][row["currency"]] = row[column]
     summary = []
     for event in events:
         stock = counters.get(event.pk)
-        row: dict[str, Any] = money.get(event.pk, {})
+        amounts = money[event.pk]
         summary.append(
             EventSales(
                 event=event,
                 capacity=stock.capacity if stock else 0,
                 sold=stock.sold if stock else 0,
                 held=stock.held if stock else 0,
-                orders=row.get("open_orders") or 0,
-                paid_minor=row.get("paid_total") or 0,
-                pending_minor=row.get("pending_total") or 0,
-                refunded_minor=row.get("refunded_total") or 0,
+                orders=open_orders[event.pk],
+                paid=amounts["paid"],
+                pending=amounts["pending"],
+                refunded=amounts["refunded"],
             )
         )
     return summary
+
+
+def totals_by_currency(amounts: Iterable[dict[str, int]]) -> dict[str, int]:
+    """Per-currency amounts added up, each currency on its own."""
+    totals: dict[str, int] = defaultdict(int)
+    for by_currency in amounts:
+        for currency, amount in by_currency.items():
+            totals[currency] += amount
+    return dict(sorted(totals.items()))
 
 
 def search_orders(query: str = "", *, event: Event | None = None) -> QuerySet[Order]:

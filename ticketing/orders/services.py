@@ -47,10 +47,13 @@ from ticketing.inventory.services import (
     reserve_tickets,
     take_stock,
 )
+from ticketing.invoices.services import CreditedLine, issue_credit_note, issue_invoice
 from ticketing.orders.errors import OrderError, OrderErrorCode
 from ticketing.orders.models import Order, OrderLine, Refund, Ticket
 from ticketing.orders.pricing import Quote, quote
 from ticketing.orders.tasks import send_due_confirmations, settle_cancelled_event
+from ticketing.taxes.calculation import Taxation
+from ticketing.taxes.selectors import currency_of, region_named, taxation_for
 from ticketing.team.access import require_permission
 from ticketing.team.roles import Permission, Role
 from ticketing.team.selectors import team_members
@@ -106,7 +109,12 @@ def _check_expected_total(priced: Quote, expected_total_minor: int | None) -> No
 
 
 def _currency_of(checked: CheckedSelection) -> str:
-    return checked.tickets[0][0].ticket_type.currency
+    return checked.offer.currency
+
+
+def _region_currency(region: str) -> str:
+    """The currency of the region with this code (the shop's when blank); raises for an unknown code."""
+    return currency_of(region_named(region))
 
 
 def _write_order(
@@ -118,6 +126,7 @@ def _write_order(
     hold: Hold | None,
     audit: Mapping[str, Any] | None = None,
     confirm: bool = True,
+    region: str = "",
 ) -> Order:
     """Insert the order with its lines, tickets, audit row and due confirmation, in one statement.
 
@@ -139,7 +148,14 @@ def _write_order(
         currency=priced.currency,
         subtotal_minor=priced.subtotal_minor,
         discount_minor=priced.discount_minor,
+        net_minor=priced.net_minor,
+        tax_minor=priced.tax_minor,
         total_minor=priced.total_minor,
+        prices_include_tax=priced.taxation.prices_include_tax,
+        tax_jurisdiction=priced.taxation.jurisdiction,
+        reverse_charge=priced.taxation.reverse_charge,
+        buyer_vat_id=priced.taxation.vat_id,
+        region=region,
         payment_method=Order.PaymentMethod.FREE if free else payment_method,
         promo_code=priced.promo_code,
         language=translation.get_language() or "",
@@ -158,6 +174,10 @@ def _write_order(
             unit_price_minor=line.unit_price_minor,
             discount_minor=line.discount_minor,
             total_minor=line.total_minor,
+            tax_rate_bp=line.tax_rate_bp,
+            net_minor=line.net_minor,
+            tax_minor=line.tax_minor,
+            gross_minor=line.payable_minor,
         )
         for line in priced.lines
     ]
@@ -232,20 +252,44 @@ def buy_tickets(
     expected_total_minor: int | None = None,
     offer: EventOffer | None = None,
     discounts: EventDiscounts | None = None,
+    region: str = "",
+    vat_id: str = "",
 ) -> Order:
     """One-step checkout: check, price and sell a selection in a single transaction.
 
+    ``region`` (a region code; blank: the shop's currency, no tax rules) picks the currency
+    and the tax rules; a business buyer's ``vat_id`` may make it a reverse charge.
     A caller may pass the ``offer`` and ``discounts`` it already read for its form (the
-    discounts read for the same ``promo_code``); prices and counts are still guarded here.
+    discounts read for the same ``promo_code``, the offer in the region's currency);
+    prices and counts are still guarded here.
     """
     buyer = clean_buyer(buyer)
     if discounts is not None and discounts.code != canonical_code(promo_code):
         raise ValueError("The discounts passed in were read for another promo code.")
+    taxation = taxation_for(region, vat_id=vat_id)  # a malformed VAT ID refuses before anything changes
+    currency = _region_currency(region)
+    if offer is not None and offer.currency != currency:
+        raise ValueError("The offer passed in is priced in another currency than the region's.")
     return _retrying_code_collisions(
         lambda: _buy(
-            event, selection, buyer, payment_method, promo_code, expected_total_minor, offer, discounts
+            event,
+            selection,
+            buyer,
+            payment_method,
+            promo_code,
+            expected_total_minor,
+            offer,
+            discounts,
+            _Pricing(region=region, currency=currency, taxation=taxation),
         )
     )
+
+
+@dataclass(frozen=True)
+class _Pricing:
+    region: str
+    currency: str
+    taxation: Taxation
 
 
 def _buy(
@@ -257,6 +301,7 @@ def _buy(
     expected_total_minor: int | None,
     offer: EventOffer | None,
     discounts: EventDiscounts | None,
+    pricing: _Pricing,
 ) -> Order:
     now = timezone.now()
     with transaction.atomic(durable=True):
@@ -268,11 +313,19 @@ def _buy(
             unlocked_ticket_type_ids=discounts.unlocked_ticket_type_ids(event_id=event.pk, now=now),
             offer=offer,
             now=now,
+            currency=pricing.currency,
         )
-        priced = quote(checked, currency=_currency_of(checked), discounts=discounts, now=now)
+        priced = quote(
+            checked, currency=_currency_of(checked), discounts=discounts, now=now, taxation=pricing.taxation
+        )
         _check_expected_total(priced, expected_total_minor)
         order = _write_order(
-            event=event, priced=priced, buyer=buyer, payment_method=payment_method, hold=None
+            event=event,
+            priced=priced,
+            buyer=buyer,
+            payment_method=payment_method,
+            hold=None,
+            region=pricing.region,
         )
         if priced.promo_code_id is not None:
             use_code(discount_id=priced.promo_code_id, code=priced.promo_code)
@@ -291,22 +344,29 @@ def _record_placed(rows: InsertStatement, order: Order, priced: Quote, **data: A
     rows.add(entry, refer={"object_id": order})
 
 
-def start_checkout(*, event: Event, selection: Selection, promo_code: str = "") -> Hold:
+def start_checkout(*, event: Event, selection: Selection, promo_code: str = "", region: str = "") -> Hold:
     """Reserve a buyer's selection for checkout, with their promo code checked against it first.
 
     A code that is unknown, expired, used up or does not apply refuses the whole request
-    and reserves nothing; a good one unlocks its code-only tickets and rides on the hold.
+    and reserves nothing; a good one unlocks its code-only tickets and rides on the hold,
+    as do the buyer's region and its currency.
     """
     now = timezone.now()
+    currency = _region_currency(region)
     discounts = discounts_for(event, code=promo_code, now=now)
     unlocked = discounts.unlocked_ticket_type_ids(event_id=event.pk, now=now)
     if discounts.code:
         checked = check_selection(
-            event=event, selection=selection, unlocked_ticket_type_ids=unlocked, now=now
+            event=event, selection=selection, unlocked_ticket_type_ids=unlocked, now=now, currency=currency
         )
         quote(checked, currency=_currency_of(checked), discounts=discounts, now=now)  # refuses a bad code
     return reserve_tickets(
-        event=event, selection=selection, unlocked_ticket_type_ids=unlocked, promo_code=discounts.code
+        event=event,
+        selection=selection,
+        unlocked_ticket_type_ids=unlocked,
+        promo_code=discounts.code,
+        currency=currency,
+        region=region,
     )
 
 
@@ -316,13 +376,23 @@ def place_order(
     buyer: Buyer,
     payment_method: str = Order.PaymentMethod.PAY_LATER,
     expected_total_minor: int | None = None,
+    vat_id: str = "",
 ) -> Order:
-    """Turn a buyer's hold into an order; placing the same hold twice returns the same order."""
+    """Turn a buyer's hold into an order; placing the same hold twice returns the same order.
+
+    The hold's region gives the currency and tax rules; a business buyer's ``vat_id`` may
+    make it a reverse charge (a malformed one refuses the order, changing nothing).
+    """
     buyer = clean_buyer(buyer)
-    return _retrying_code_collisions(lambda: _place(hold, buyer, payment_method, expected_total_minor))
+    taxation = taxation_for(hold.region, vat_id=vat_id)
+    return _retrying_code_collisions(
+        lambda: _place(hold, buyer, payment_method, expected_total_minor, taxation)
+    )
 
 
-def _place(hold: Hold, buyer: Buyer, payment_method: str, expected_total_minor: int | None) -> Order:
+def _place(
+    hold: Hold, buyer: Buyer, payment_method: str, expected_total_minor: int | None, taxation: Taxation
+) -> Order:
     with transaction.atomic(durable=True):
         hold = Hold.objects.select_for_update(of=("self",)).select_related("event").get(pk=hold.pk)
         if hold.status == Hold.Status.CONVERTED:
@@ -343,10 +413,15 @@ def _place(hold: Hold, buyer: Buyer, payment_method: str, expected_total_minor: 
                 OrderErrorCode.EVENT_CANCELLED,
                 _("Sorry, “%(event)s” has been cancelled.") % {"event": hold.event},
             )
-        priced = quote_hold(hold)
+        priced = quote_hold(hold, taxation=taxation)
         _check_expected_total(priced, expected_total_minor)
         order = _write_order(
-            event=hold.event, priced=priced, buyer=buyer, payment_method=payment_method, hold=hold
+            event=hold.event,
+            priced=priced,
+            buyer=buyer,
+            payment_method=payment_method,
+            hold=hold,
+            region=hold.region,
         )
         hold.status = Hold.Status.CONVERTED
         hold.save(update_fields=["status"])
@@ -357,21 +432,29 @@ def _place(hold: Hold, buyer: Buyer, payment_method: str, expected_total_minor: 
     return order
 
 
-def quote_hold(hold: Hold) -> Quote:
-    """Today's price of what a hold reserves, its promo code included (raises if the code lapsed)."""
+def quote_hold(hold: Hold, *, taxation: Taxation | None = None) -> Quote:
+    """Today's price of what a hold reserves in its currency, its promo code included (raises if
+    the code lapsed), taxed under ``taxation`` (the hold's region's rules for a buyer without a
+    VAT ID when None)."""
     lines = list(hold.lines.select_related("ticket_type", "addon"))
-    offer = event_offer(hold.event, visibilities=("public", "hidden", "code_only"))
+    offer = event_offer(hold.event, visibilities=("public", "hidden", "code_only"), currency=hold.currency)
     tickets = [
         (offer.ticket_types[line.ticket_type_id], line.quantity) for line in lines if line.ticket_type_id
     ]
     addons = [(offer.addons[line.addon_id], line.quantity) for line in lines if line.addon_id]
     checked = CheckedSelection(offer=offer, tickets=tickets, addons=addons)
     discounts = discounts_for(hold.event, code=hold.promo_code)
-    return quote(checked, currency=_currency_of(checked), discounts=discounts)
+    if taxation is None:
+        taxation = taxation_for(hold.region)
+    return quote(checked, currency=_currency_of(checked), discounts=discounts, taxation=taxation)
 
 
 def mark_order_paid(*, order: Order, actor: User | None) -> Order:
-    """Record the payment of a pay-later order (received at the box office or by transfer)."""
+    """Record the payment of a pay-later order (received at the box office or by transfer).
+
+    The one place an order becomes paid: the ledger entry and the invoice (its number taken
+    from the reseller's gapless series) are written in the same transaction.
+    """
     require_permission(actor, Permission.SELL_BOX_OFFICE)
     with transaction.atomic(durable=True):
         order = Order.objects.select_for_update().get(pk=order.pk)
@@ -387,13 +470,15 @@ def mark_order_paid(*, order: Order, actor: User | None) -> Order:
         order.save(update_fields=["status", "paid_at"])
         record(action="order.paid", target=order, actor=actor, total_minor=order.total_minor)
         ledger.record_sale(order=order, collected_by=ledger.CollectedBy.RESELLER)  # billing: same transaction
+        issue_invoice(order=order)
     return order
 
 
 def _return_units(
-    order: Order, tickets: Iterable[Ticket], *, whole_order: bool
+    order: Order, tickets: Iterable[Ticket], *, whole_order: bool, credited: list[CreditedLine] | None = None
 ) -> tuple[int, dict[int, int]]:
-    """Mark lines' units returned; gives (their value, stock quantities to give back)."""
+    """Mark lines' units returned; gives (their value, stock quantities to give back), and
+    appends to ``credited`` what each line gives back, tax included, for the credit note."""
     lines = {line.pk: line for line in order.lines.select_for_update()}
     per_line: Counter[int] = Counter(ticket.line_id for ticket in tickets)
     if whole_order:
@@ -409,13 +494,43 @@ def _return_units(
     event_stock_id = order.event.stocks.get(ticket_type=None, addon=None).pk
     for line_pk, units in per_line.items():
         line = lines[line_pk]
-        value += line.unit_refund_minor(units)
+        line_value = line.unit_refund_minor(units)
+        value += line_value
+        if credited is not None:
+            credited.append(
+                CreditedLine(
+                    description=line.description,
+                    quantity=units,
+                    tax_rate_bp=line.tax_rate_bp,
+                    tax_minor=line.unit_tax_minor(units),
+                    gross_minor=line_value,
+                )
+            )
         line.returned_quantity += units
         line.save(update_fields=["returned_quantity"])
         quantities[line.stock_id] += units
         if line.ticket_type_id is not None:
             quantities[event_stock_id] += units
     return value, dict(quantities)
+
+
+def _refund_tax(order: Order, credited: list[CreditedLine]) -> list[dict[str, Any]]:
+    """A refund's net and tax per rate, for the ledger's tax summaries."""
+    bands: dict[int, list[int]] = {}
+    for line in credited:
+        band = bands.setdefault(line.tax_rate_bp, [0, 0])
+        band[0] += line.gross_minor - line.tax_minor
+        band[1] += line.tax_minor
+    return [
+        {
+            "jurisdiction": order.tax_jurisdiction,
+            "rate_bp": rate,
+            "reverse_charge": order.reverse_charge,
+            "net_minor": net,
+            "tax_minor": tax,
+        }
+        for rate, (net, tax) in sorted(bands.items(), reverse=True)
+    ]
 
 
 def cancel_order(*, order: Order, actor: User | None, reason: str = "") -> Order:
@@ -462,7 +577,8 @@ def refund_order(
                 _("Choose tickets of this order that are still valid."),
                 field="tickets",
             )
-        value, quantities = _return_units(order, tickets, whole_order=whole)
+        credited: list[CreditedLine] = []
+        value, quantities = _return_units(order, tickets, whole_order=whole, credited=credited)
         if value == 0 and not quantities:
             raise OrderError(OrderErrorCode.NOTHING_TO_REFUND, _("Nothing is left to refund on this order."))
         refund = Refund.objects.create(
@@ -478,7 +594,8 @@ def refund_order(
             else Order.Status.PARTIALLY_REFUNDED
         )
         order.save(update_fields=["status", "refunded_minor"])
-        ledger.record_refund(order=order, refund=refund)  # billing: same transaction
+        ledger.record_refund(order=order, refund=refund, tax=_refund_tax(order, credited))  # same transaction
+        issue_credit_note(order=order, refund=refund, lines=credited)  # the invoice stays, credited
         record(
             action="order.refunded",
             target=order,

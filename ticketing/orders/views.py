@@ -7,16 +7,19 @@ from dataclasses import dataclass
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from branding.selectors import translated_text
 from core.errors import DomainError
+from core.money import Money
 from ticketing.catalog.models import Event
 from ticketing.catalog.selectors import storefront_event
 from ticketing.discounts.selectors import EventDiscounts, discounts_for
 from ticketing.inventory.models import Hold
 from ticketing.inventory.selectors import EventOffer, active_hold, event_offer
-from ticketing.orders.errors import OrderErrorCode
+from ticketing.invoices.selectors import invoices_of
+from ticketing.orders.errors import OrderError, OrderErrorCode
 from ticketing.orders.forms import BuyerForm, MyTicketsForm, OneStepCheckoutForm, SelectionForm
 from ticketing.orders.models import Order
 from ticketing.orders.selectors import order_for_buyer, orders_for_email, tickets_of
@@ -29,6 +32,16 @@ from ticketing.orders.services import (
     send_my_tickets_link,
     start_checkout,
 )
+from ticketing.taxes.selectors import buyer_region, currency_of, taxation_for
+
+
+def _region_code(request: HttpRequest) -> str:
+    region = buyer_region(request)
+    return region.code if region is not None else ""
+
+
+def _currency(request: HttpRequest) -> str:
+    return currency_of(buyer_region(request))
 
 
 def _event_or_404(slug: str) -> Event:
@@ -90,7 +103,9 @@ def event_page(
         if code_state.error:
             status = 400
     offer = (
-        form.offer if form is not None else event_offer(event, unlocked_ticket_type_ids=code_state.unlocked)
+        form.offer
+        if form is not None
+        else event_offer(event, unlocked_ticket_type_ids=code_state.unlocked, currency=_currency(request))
     )
     form = form or SelectionForm(
         offer=offer, initial={"promo_code": code_state.code if code_state.applied else ""}
@@ -115,12 +130,16 @@ def reserve(request: HttpRequest, slug: str) -> HttpResponse:
     """Ticket selection (and promo code) → a hold, then on to the checkout page."""
     event = _event_or_404(slug)
     code_state = _code_state(event, request.POST.get("promo_code", ""))
-    form = SelectionForm(request.POST, offer=event_offer(event, unlocked_ticket_type_ids=code_state.unlocked))
+    offer = event_offer(event, unlocked_ticket_type_ids=code_state.unlocked, currency=_currency(request))
+    form = SelectionForm(request.POST, offer=offer)
     if not form.is_valid():
         return event_page(request, slug, form=form, status=400, code_state=code_state)
     try:
         hold = start_checkout(
-            event=event, selection=form.selection(), promo_code=form.cleaned_data["promo_code"]
+            event=event,
+            selection=form.selection(),
+            promo_code=form.cleaned_data["promo_code"],
+            region=_region_code(request),
         )
     except DomainError as error:
         form.add_domain_error(error)
@@ -153,11 +172,14 @@ def checkout(request: HttpRequest, token: str) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
+                if data["vat_id"]:  # a business buyer's VAT ID may change the tax: show that quote
+                    quote = quote_hold(hold, taxation=taxation_for(hold.region, vat_id=data["vat_id"]))
                 order = place_order(
                     hold=hold,
                     buyer=Buyer(name=data["name"], email=data["email"], phone=data["phone"]),
                     payment_method=data["payment_method"],
                     expected_total_minor=data["expected_total_minor"],
+                    vat_id=data["vat_id"],
                 )
             except DomainError as error:
                 form.add_domain_error(error)
@@ -166,6 +188,15 @@ def checkout(request: HttpRequest, token: str) -> HttpResponse:
                     form = BuyerForm(
                         {**request.POST.dict(), "expected_total_minor": quote.total_minor},
                     )
+                    if quote.taxation.reverse_charge:  # the VAT ID changed the total, not the prices
+                        error = OrderError(
+                            OrderErrorCode.PRICE_MISMATCH,
+                            _(
+                                "With your VAT ID no VAT is charged: the total is now %(total)s. "
+                                "Nothing was booked; please check it and place the order again."
+                            )
+                            % {"total": Money(quote.total_minor, quote.currency)},
+                        )
                     form.add_domain_error(error)
             else:
                 return redirect("orders:order", code=order.code, secret=order.secret)
@@ -182,7 +213,9 @@ def buy(request: HttpRequest, slug: str) -> HttpResponse:
     """One-page checkout: selection, promo code and buyer details in one request, sold in one transaction."""
     event = _event_or_404(slug)
     code_state = _code_state(event, request.POST.get("promo_code", ""))
-    offer = event_offer(event, with_addons=False, unlocked_ticket_type_ids=code_state.unlocked)
+    offer = event_offer(
+        event, with_addons=False, unlocked_ticket_type_ids=code_state.unlocked, currency=_currency(request)
+    )
     form = OneStepCheckoutForm(request.POST, offer=offer)
     if form.is_valid():
         data = form.cleaned_data
@@ -196,6 +229,8 @@ def buy(request: HttpRequest, slug: str) -> HttpResponse:
                 expected_total_minor=data["expected_total_minor"],
                 offer=offer,
                 discounts=code_state.discounts,  # read above for this very code: no second query
+                region=_region_code(request),
+                vat_id=data["vat_id"],
             )
         except DomainError as error:
             form.add_domain_error(error)
@@ -211,7 +246,12 @@ def order_page(request: HttpRequest, code: str, secret: str) -> HttpResponse:
     order = order_for_buyer(code, secret)
     if order is None:
         raise Http404("No such order.")
-    context = {"order": order, "lines": order.lines.all(), "tickets": tickets_of(order)}
+    context = {
+        "order": order,
+        "lines": order.lines.all(),
+        "tickets": tickets_of(order),
+        "invoices": invoices_of(order),
+    }
     return render(request, "orders/order.html", context)
 
 

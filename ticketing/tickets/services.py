@@ -221,6 +221,7 @@ def _send_order_confirmation(found: OrderTickets) -> None:
         "lines": found.lines,
         "tickets": found.tickets,
         "total": order.total.format(found.locale),
+        "tax": order.tax.format(found.locale) if order.tax_minor else "",
         "shop_name": found.shop_name,
         "theme": found.theme,
         "event_when": documents.event_when(order.event, locale=found.locale),

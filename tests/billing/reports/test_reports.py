@@ -103,15 +103,15 @@ def test_a_sales_statement_csv_adds_up_per_currency(acme_sales: Tenant) -> None:
     ]
 
 
-def test_a_tax_summary_groups_turnover_by_channel(acme_sales: Tenant) -> None:
+def test_a_tax_summary_of_untaxed_sales_shows_them_without_tax(acme_sales: Tenant) -> None:
     report = made(
         services.request_report(
             tenant=acme_sales, kind="tax_summary", format="csv", period_start=TODAY, period_end=TODAY
         )
     )
     text = services.report_path(report).read_text()
-    assert "Tax summary" in text and "tax included" in text
-    assert "online,USD,150.00" in text
+    assert "Tax summary" in text and "Line,Currency,Net,Tax,Gross" in text
+    assert "No tax rules,USD,150.00,0.00,150.00" in text
 
 
 @pytest.mark.parametrize(
@@ -293,6 +293,59 @@ def test_the_platform_report_shows_gmv_and_fees_by_reseller_with_charts(acme_sal
     assert "$150.00" in page  # GMV
     assert "<svg" in page and "GMV in USD" in page and "Platform fees in USD" in page
     assert client_for(PLATFORM_HOST).get("/admin/platform-report/").status_code == 302  # staff only
+
+
+def test_a_tax_summary_groups_sales_less_refunds_by_jurisdiction_and_rate(
+    acme_on_growth: Tenant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read from the ledger's tax breakdown: 19 % tickets and 7 % parking in the EU, sales tax in
+    the US, a partial refund taking its own share off, and a reverse-charge sale apart."""
+    from typing import Any, cast
+
+    from django.db import connection
+
+    from tests.ticketing.factories import make_addon, make_regions, on_sale_event, price_in
+    from ticketing.inventory.services import Selection
+    from ticketing.orders.services import Buyer, buy_tickets, mark_order_paid, refund_order
+
+    with tenant_context(acme_on_growth):
+        monkeypatch.setattr(cast(Any, connection).tenant, "country", "DE")
+        make_regions()
+        event, ticket_type = on_sale_event(price_minor=5_000, name="Stalls")
+        price_in(ticket_type, {"EUR": 4_500})
+        parking = make_addon(event, name="Parking", price_minor=1_000, tax_category="reduced")
+        price_in(parking, {"EUR": 1_070})
+        buyer = Buyer(name="Ada", email="ada@example.com")
+        selection = Selection(tickets={ticket_type.pk: 2}, addons={parking.pk: 1})
+        euro = mark_order_paid(order=buy_tickets(event=event, selection=selection, buyer=buyer, region="EU"),
+                               actor=None)  # fmt: skip
+        ticket = euro.tickets.first()
+        assert ticket is not None
+        refund_order(order=euro, actor=None, ticket_ids=[ticket.pk])  # 45.00, of which 7.18 VAT
+        mark_order_paid(
+            order=buy_tickets(
+                event=event, selection=selection, buyer=buyer, region="EU", vat_id="FR12345678901"
+            ),
+            actor=None,
+        )
+        mark_order_paid(
+            order=buy_tickets(event=event, selection=Selection(tickets={ticket_type.pk: 1}), buyer=buyer,
+                              region="US"),
+            actor=None,
+        )  # fmt: skip
+    report = made(
+        services.request_report(
+            tenant=acme_on_growth, kind="tax_summary", format="csv", period_start=TODAY, period_end=TODAY
+        )
+    )
+    lines = csv.reader(io.StringIO(services.report_path(report).read_text()))
+    rows = {f"{row[0]} {row[1]}": row[2:] for row in lines if len(row) == 5}
+    # EU 19 %: 90.00 sold (75.63 + 14.37), 45.00 refunded (37.82 + 7.18)
+    assert rows["DE 19 % EUR"] == ["37.81", "7.19", "45.00"]
+    assert rows["DE 7 % EUR"] == ["10.00", "0.70", "10.70"]
+    assert rows["DE reverse charge EUR"] == ["85.63", "0.00", "85.63"]
+    assert rows["US-NY 8 % USD"] == ["50.00", "4.00", "54.00"]
+    assert rows["Total EUR EUR"] == ["133.44", "7.89", "141.33"]
 
 
 def test_without_api_access_in_the_plan_the_api_refuses_and_nothing_is_requested(acme_staff: Client) -> None:

@@ -176,6 +176,22 @@ PAGES = [
         post=lambda s: {"scope": "whole", "reason": "Asked to"},
         get=False,
     ),
+    Page(
+        "order_invoice",
+        frozenset({P.VIEW_ORDERS}),
+        args=lambda s: [s.paid_order.code, s.paid_order.invoices.get().pk],
+    ),
+    Page(
+        "regions",
+        frozenset({P.MANAGE_CATALOG}),
+        post=lambda s: {
+            "region-code": "UK",
+            "region-name": "United Kingdom",
+            "region-currency": "GBP",
+            "region-position": "0",
+            "save_region": "1",
+        },
+    ),
     Page("discount_list", frozenset({P.MANAGE_CATALOG})),
     Page(
         "discount_create",

@@ -9,7 +9,7 @@ from ticketing.backoffice.access import access_of, requires
 from ticketing.backoffice.pages import render_page
 from ticketing.catalog.selectors import all_events
 from ticketing.catalog.services import shop_currency
-from ticketing.orders.selectors import sales_by_event
+from ticketing.orders.selectors import sales_by_event, totals_by_currency
 from ticketing.team.roles import Permission
 
 
@@ -19,9 +19,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     sales = sales_by_event(all_events()[:50]) if access_of(request).can(Permission.VIEW_REPORTS) else []
     totals = {
         "sold": sum(line.sold for line in sales),
-        "paid_minor": sum(line.paid_minor for line in sales),
-        "pending_minor": sum(line.pending_minor for line in sales),
-        "refunded_minor": sum(line.refunded_minor for line in sales),
+        "paid": totals_by_currency(line.paid for line in sales),
+        "pending": totals_by_currency(line.pending for line in sales),
+        "refunded": totals_by_currency(line.refunded for line in sales),
     }
     context = {"sales": sales, "totals": totals, "currency": shop_currency()}
     return render_page(request, "backoffice/dashboard.html", context, section="dashboard")

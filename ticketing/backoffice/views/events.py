@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -13,7 +14,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.errors import DomainError
 from ticketing.backoffice.access import requires
-from ticketing.backoffice.forms import AddOnForm, CancelEventForm, EventForm, EventImageForm, TicketTypeForm
+from ticketing.backoffice.forms import (
+    AddOnForm,
+    CancelEventForm,
+    EventForm,
+    EventImageForm,
+    TicketTypeForm,
+    pop_prices,
+)
 from ticketing.backoffice.pages import form_page, render_page, submitted
 from ticketing.backoffice.views import actor
 from ticketing.catalog.models import AddOn, Event, TicketType
@@ -34,6 +42,7 @@ from ticketing.catalog.views import image_response
 from ticketing.discounts.selectors import all_discounts, described
 from ticketing.orders.selectors import sales_by_event
 from ticketing.orders.services import cancel_event
+from ticketing.taxes.selectors import region_currencies
 from ticketing.team.roles import Permission
 
 SECTION = "events"
@@ -160,16 +169,23 @@ def event_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _other_currencies(priced_in: Iterable[str]) -> list[str]:
+    """The regions' currencies and any the item is already priced in, but the shop's own."""
+    return sorted((set(region_currencies()) | set(priced_in)) - {shop_currency()})
+
+
 @requires(Permission.MANAGE_CATALOG)
 @require_http_methods(["GET", "POST"])
 def ticket_type_create(request: HttpRequest, pk: int) -> HttpResponse:
     event = _event(pk)
     data = request.POST if request.method == "POST" else None
-    form = TicketTypeForm(data, event=event, currency=shop_currency())
+    others = region_currencies()
+    form = TicketTypeForm(data, event=event, currency=shop_currency(), other_currencies=others)
 
     def perform(fields: dict[str, Any]) -> HttpResponse:
         quantity = fields.pop("quantity")
-        create_ticket_type(actor=actor(request), event=event, quantity=quantity, **fields)
+        prices = pop_prices(fields, others)
+        create_ticket_type(actor=actor(request), event=event, quantity=quantity, prices=prices, **fields)
         messages.success(request, _("Ticket type “%(name)s” added.") % {"name": fields["name"]})
         return _to_event(event.pk)
 
@@ -186,14 +202,18 @@ def ticket_type_create(request: HttpRequest, pk: int) -> HttpResponse:
 def ticket_type_edit(request: HttpRequest, pk: int) -> HttpResponse:
     ticket_type = get_object_or_404(TicketType.objects.select_related("event"), pk=pk)
     event, currency = ticket_type.event, shop_currency()
+    others = _other_currencies(ticket_type.prices.values_list("currency", flat=True))
     if request.method == "POST":
-        form = TicketTypeForm(request.POST, event=event, currency=currency)
+        form = TicketTypeForm(request.POST, event=event, currency=currency, other_currencies=others)
     else:
-        form = TicketTypeForm.for_ticket_type(ticket_type, currency=currency)
+        form = TicketTypeForm.for_ticket_type(ticket_type, currency=currency, other_currencies=others)
 
     def perform(fields: dict[str, Any]) -> HttpResponse:
         quantity = fields.pop("quantity")
-        update_ticket_type(actor=actor(request), ticket_type=ticket_type, quantity=quantity, **fields)
+        prices = pop_prices(fields, others)
+        update_ticket_type(
+            actor=actor(request), ticket_type=ticket_type, quantity=quantity, prices=prices, **fields
+        )
         messages.success(request, _("Ticket type “%(name)s” saved.") % {"name": fields["name"]})
         return _to_event(event.pk)
 
@@ -209,11 +229,15 @@ def ticket_type_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def addon_create(request: HttpRequest, pk: int) -> HttpResponse:
     event = _event(pk)
-    form = AddOnForm(request.POST if request.method == "POST" else None, currency=shop_currency())
+    others = region_currencies()
+    form = AddOnForm(
+        request.POST if request.method == "POST" else None, currency=shop_currency(), other_currencies=others
+    )
 
     def perform(fields: dict[str, Any]) -> HttpResponse:
         quantity = fields.pop("quantity")
-        create_addon(actor=actor(request), event=event, quantity=quantity, **fields)
+        prices = pop_prices(fields, others)
+        create_addon(actor=actor(request), event=event, quantity=quantity, prices=prices, **fields)
         messages.success(request, _("Add-on “%(name)s” added.") % {"name": fields["name"]})
         return _to_event(event.pk)
 
@@ -230,14 +254,16 @@ def addon_create(request: HttpRequest, pk: int) -> HttpResponse:
 def addon_edit(request: HttpRequest, pk: int) -> HttpResponse:
     addon = get_object_or_404(AddOn.objects.select_related("event"), pk=pk)
     currency = shop_currency()
+    others = _other_currencies(addon.prices.values_list("currency", flat=True))
     if request.method == "POST":
-        form = AddOnForm(request.POST, currency=currency)
+        form = AddOnForm(request.POST, currency=currency, other_currencies=others)
     else:
-        form = AddOnForm.for_addon(addon, currency=currency)
+        form = AddOnForm.for_addon(addon, currency=currency, other_currencies=others)
 
     def perform(fields: dict[str, Any]) -> HttpResponse:
         quantity = fields.pop("quantity")
-        update_addon(actor=actor(request), addon=addon, quantity=quantity, **fields)
+        prices = pop_prices(fields, others)
+        update_addon(actor=actor(request), addon=addon, quantity=quantity, prices=prices, **fields)
         messages.success(request, _("Add-on “%(name)s” saved.") % {"name": fields["name"]})
         return _to_event(addon.event_id)
 

@@ -18,6 +18,8 @@ from ticketing.backoffice.access import requires
 from ticketing.backoffice.forms import OrderSearchForm, ReasonForm, RefundForm
 from ticketing.backoffice.pages import render_page, submitted
 from ticketing.backoffice.views import actor
+from ticketing.invoices.selectors import invoice_of_order, invoices_of
+from ticketing.invoices.views import invoice_pdf_response
 from ticketing.orders.models import Order, Ticket
 from ticketing.orders.selectors import order_by_code, refunds_of, search_orders, tickets_of
 from ticketing.orders.services import cancel_order, mark_order_paid, refund_order
@@ -62,6 +64,7 @@ def _detail(
         "lines": order.lines.select_related("ticket_type", "addon"),
         "tickets": tickets_of(order),
         "refunds": refunds_of(order),
+        "invoices": invoices_of(order),
         "log": entries_for(order)[:50],
         "refund_form": refund_form,
         "cancel_form": cancel_form,
@@ -156,3 +159,13 @@ def order_tickets(request: HttpRequest, code: str) -> HttpResponse:
     response["Content-Disposition"] = f'{disposition}; filename="tickets-{order.code}.pdf"'
     response["Cache-Control"] = "private, no-store"  # signed entry codes: keep them out of shared caches
     return response
+
+
+@requires(Permission.VIEW_ORDERS)
+@require_GET
+def order_invoice(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """An invoice or credit note of the order, as the PDF the buyer has."""
+    invoice = invoice_of_order(_order(code), pk)
+    if invoice is None:
+        raise Http404("No such invoice.")
+    return invoice_pdf_response(invoice)

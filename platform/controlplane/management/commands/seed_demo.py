@@ -22,6 +22,8 @@ from ticketing.catalog import services as catalog
 from ticketing.catalog.models import Event, TicketType
 from ticketing.discounts.models import Discount
 from ticketing.discounts.services import create_discount
+from ticketing.taxes import services as taxes
+from ticketing.taxes.models import Region
 from ticketing.team.roles import Role
 from ticketing.team.services import invite_member
 
@@ -49,6 +51,12 @@ class DemoReseller:
     plan: str | None = None  # None: custom terms (no plan limits, none of the plan features)
     promo_code: str = "DEMO10"
 
+    # (code, name, currency, tax jurisdiction, languages, default), and the general admission
+    # price in each region currency other than the shop's (VIP: three times it)
+    regions: tuple[tuple[str, str, str, str, str, bool], ...] = ()
+    tax_rules: tuple[tuple[str, str, int, bool, str, bool], ...] = ()  # jurisdiction, category, bp, …
+    prices: dict[str, int] | None = None
+
     def member_email(self, role: Role) -> str:
         return f"{role.value.replace('_', '-')}@{self.slug}.example"
 
@@ -68,6 +76,16 @@ RESELLERS = [
         timezone="America/New_York",
         price_minor=4500,
         imprint="Acme Live Inc.\n100 Demo Avenue, Springfield",
+        regions=(
+            ("US", "United States", "USD", "US-MA", "en", True),
+            ("JP", "Japan", "JPY", "JP", "ja", False),
+        ),
+        tax_rules=(
+            ("US-MA", "standard", 625, False, "Sales tax", False),
+            ("JP", "standard", 1_000, True, "Consumption tax", False),
+            ("JP", "reduced", 800, True, "Consumption tax", False),
+        ),
+        prices={"JPY": 6_800},
         plan="growth",
     ),
     DemoReseller(
@@ -85,6 +103,18 @@ RESELLERS = [
         price_minor=3900,
         imprint="Bravo Tickets GmbH\nDemostraße 1, 10115 Berlin\nHandelsregister: HRB 000000 (Demo)",
         english_event_names=("Summer Festival Berlin", "Classics in the Park"),
+        regions=(
+            ("EU", "Europa", "EUR", "DE", "de,fr,es,ar", True),
+            ("UK", "United Kingdom", "GBP", "GB", "en", False),
+            ("JP", "日本", "JPY", "JP", "ja", False),
+        ),
+        tax_rules=(
+            ("DE", "standard", 1_900, True, "USt.", True),
+            ("DE", "reduced", 700, True, "USt.", True),
+            ("GB", "standard", 2_000, True, "VAT", False),
+            ("JP", "standard", 1_000, True, "Consumption tax", False),
+        ),
+        prices={"GBP": 3_400, "JPY": 6_500},
     ),
 ]
 
@@ -120,6 +150,8 @@ class Command(BaseCommand):
                     owner.set_password(reseller.owner[1])
                     owner.save(update_fields=["password"])
                 set_theme(display_name=reseller.name, **reseller.colors)
+                if not Region.objects.exists():
+                    self._seed_regions(reseller, owner)
                 if not Event.objects.exists():
                     self._seed_catalog(reseller, owner)
                 if not LegalPage.objects.filter(kind=LegalPage.Kind.IMPRINT).exists():
@@ -143,6 +175,29 @@ class Command(BaseCommand):
             )
         self.stdout.write("\n".join(lines))
 
+    def _seed_regions(self, reseller: DemoReseller, owner: User) -> None:
+        for position, (code, name, currency, jurisdiction, languages, default) in enumerate(reseller.regions):
+            taxes.save_region(
+                actor=owner,
+                code=code,
+                name=name,
+                currency=currency,
+                tax_jurisdiction=jurisdiction,
+                languages=languages,
+                is_default=default,
+                position=position,
+            )
+        for jurisdiction, category, rate_bp, included, name, reverse_charge in reseller.tax_rules:
+            taxes.set_tax_rule(
+                actor=owner,
+                jurisdiction=jurisdiction,
+                category=category,
+                rate_bp=rate_bp,
+                prices_include_tax=included,
+                name=name,
+                reverse_charge=reverse_charge,
+            )
+
     def _seed_catalog(self, reseller: DemoReseller, owner: User) -> None:
         venue = catalog.create_venue(
             actor=owner,
@@ -165,12 +220,14 @@ class Command(BaseCommand):
                 timezone=reseller.timezone,
                 venue=venue,
             )
+            prices = reseller.prices or {}
             catalog.create_ticket_type(
                 actor=owner,
                 event=event,
                 quantity=400,
                 name="General admission",
                 price_minor=reseller.price_minor,
+                prices=prices,
             )
             catalog.create_ticket_type(
                 actor=owner,
@@ -180,6 +237,7 @@ class Command(BaseCommand):
                 kind=TicketType.Kind.VIP,
                 price_minor=reseller.price_minor * 3,
                 max_per_order=4,
+                prices={currency: amount * 3 for currency, amount in prices.items()},
             )
             catalog.publish_event(actor=owner, event=event)
 
