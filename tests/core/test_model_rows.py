@@ -35,6 +35,7 @@ def _order(event_id: int) -> Order:
         buyer_email="ada@example.com",
         currency="USD",
         subtotal_minor=5000,
+        net_minor=5000,
         total_minor=5000,
         payment_method=Order.PaymentMethod.PAY_LATER,
     )
@@ -47,7 +48,8 @@ def test_rows_referring_to_each_other_go_in_one_statement_and_come_back_saved() 
     lines = [
         OrderLine(order=order, stock=ticket_type.stock, ticket_type=ticket_type, description=ticket_type.name,
                   quantity=quantity, unit_price_minor=ticket_type.price_minor,
-                  total_minor=quantity * ticket_type.price_minor)
+                  total_minor=quantity * ticket_type.price_minor, net_minor=quantity * ticket_type.price_minor,
+                  gross_minor=quantity * ticket_type.price_minor)
         for ticket_type, quantity in ((general, 2), (vip, 1))
     ]  # fmt: skip
     tickets = [
