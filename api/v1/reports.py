@@ -12,7 +12,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.access import ApiDoor, ApiViewSet, HasScope, tenant_of
+from api.access import ApiDoor, ApiViewSet, HasScope
 from api.fields import MoneySchema, money_data
 from api.scopes import Scope
 from billing.reports import api as billing_api
@@ -31,9 +31,14 @@ class EventSalesOut(serializers.Serializer):
     held = serializers.IntegerField()
     available = serializers.IntegerField()
     orders = serializers.IntegerField()
-    paid = MoneySchema()
-    pending = MoneySchema()
-    refunded = MoneySchema()
+    # One amount per currency sold in: money is never added across currencies.
+    paid = serializers.ListField(child=MoneySchema())
+    pending = serializers.ListField(child=MoneySchema())
+    refunded = serializers.ListField(child=MoneySchema())
+
+
+def _per_currency(amounts: dict[str, int]) -> list[dict[str, str]]:
+    return [money_data(Money(minor, currency)) for currency, minor in sorted(amounts.items())]
 
 
 class SalesFilter(django_filters.FilterSet):
@@ -60,7 +65,6 @@ class SalesReportViewSet(ApiViewSet):
     def list(self, request: Request) -> Response:
         events = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         assert events is not None
-        currency = tenant_of(request).default_currency
         rows: list[dict[str, Any]] = [
             {
                 "event": sales.event.pk,
@@ -71,9 +75,9 @@ class SalesReportViewSet(ApiViewSet):
                 "held": sales.held,
                 "available": sales.available,
                 "orders": sales.orders,
-                "paid": money_data(Money(sales.paid_minor, currency)),
-                "pending": money_data(Money(sales.pending_minor, currency)),
-                "refunded": money_data(Money(sales.refunded_minor, currency)),
+                "paid": _per_currency(sales.paid),
+                "pending": _per_currency(sales.pending),
+                "refunded": _per_currency(sales.refunded),
             }
             for sales in sales_by_event(events)
         ]

@@ -126,5 +126,5 @@ def test_sales_figures_per_event(acme_api: Client, sales: Any) -> None:
     rows = acme_api.get("/api/v1/reports/sales/").json()["results"]
     row = next(row for row in rows if row["event"] == sales.pk)
     assert (row["sold"], row["orders"], row["available"]) == (6, 3, 24)
-    assert row["paid"] == {"amount": "50.00", "currency": "USD"}
-    assert row["pending"] == {"amount": "10.00", "currency": "USD"}
+    assert row["paid"] == [{"amount": "50.00", "currency": "USD"}]
+    assert row["pending"] == [{"amount": "10.00", "currency": "USD"}]
