@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/v1/billing/", include("billing.reports.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),  # the language switcher posts to i18n/setlang/
     path("", include("branding.urls")),
+    path("", include("ticketing.payments.urls")),
     path("", include("ticketing.orders.urls")),
     path("", include("ticketing.tickets.urls")),
     path("", include("ticketing.catalog.urls")),

@@ -26,6 +26,7 @@ urlpatterns = [
     path("orders/<str:code>/mark-paid/", orders.order_mark_paid, name="order_mark_paid"),
     path("orders/<str:code>/cancel/", orders.order_cancel, name="order_cancel"),
     path("orders/<str:code>/refund/", orders.order_refund, name="order_refund"),
+    path("orders/<str:code>/refunds/<int:refund_id>/retry/", orders.refund_retry, name="refund_retry"),
     # Discounts and promo codes
     path("discounts/", discounts.discount_list, name="discount_list"),
     path("discounts/new/", discounts.discount_create, name="discount_create"),

@@ -24,6 +24,9 @@ class Order(models.Model):
     class PaymentMethod(models.TextChoices):
         PAY_LATER = "pay_later", _("Pay later (bank transfer or at the box office)")
         FREE = "free", _("Free")
+        CARD = "card", _("Card")
+        BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+        BOX_OFFICE = "box_office", _("Pay at the box office")
 
     code = models.CharField(max_length=12, unique=True, help_text="Short code the buyer quotes.")
     secret = models.CharField(max_length=43, help_text="Part of the buyer's private links.")
@@ -87,8 +90,10 @@ class Order(models.Model):
 
     @property
     def is_open(self) -> bool:
-        """Tickets are valid: the order is paid or awaiting its pay-later payment."""
-        return self.status in (self.Status.PENDING_PAYMENT, self.Status.PAID, self.Status.PARTIALLY_REFUNDED)
+        """Tickets are valid: the order is paid or awaiting its pay-later payment (a card order only once paid)."""
+        if self.status == self.Status.PENDING_PAYMENT:
+            return self.payment_method != self.PaymentMethod.CARD
+        return self.status in (self.Status.PAID, self.Status.PARTIALLY_REFUNDED)
 
 
 class OrderLine(models.Model):
@@ -136,6 +141,12 @@ class OrderLine(models.Model):
 
 
 class Refund(models.Model):
+    class ProviderStatus(models.TextChoices):
+        NONE = "", "Handed back by the reseller"
+        PENDING = "pending", "Sent to the provider"
+        SUCCEEDED = "succeeded", "Refunded by the provider"
+        FAILED = "failed", "Refused by the provider"
+
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")
     amount_minor = models.PositiveIntegerField()
     currency = models.CharField(max_length=3)
@@ -143,10 +154,24 @@ class Refund(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Card refunds: the money goes back through the payment's provider after the refund commits.
+    provider = models.CharField(max_length=32, blank=True)
+    provider_reference = models.CharField(max_length=255, blank=True, help_text="e.g. a Stripe refund id.")
+    provider_status = models.CharField(
+        max_length=12, choices=ProviderStatus.choices, blank=True, default=ProviderStatus.NONE
+    )
+    provider_failure = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "provider_reference"],
+                condition=~models.Q(provider_reference=""),
+                name="refund_provider_reference_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Refund of {Money(self.amount_minor, self.currency)} on {self.order}"

@@ -47,6 +47,8 @@ from ticketing.orders.errors import OrderError, OrderErrorCode
 from ticketing.orders.models import Order, OrderLine, Refund, Ticket
 from ticketing.orders.pricing import Quote, quote
 from ticketing.orders.tasks import send_order_confirmation, settle_cancelled_event
+from ticketing.payments.selectors import provider_refund_due
+from ticketing.payments.tasks import send_refund_to_provider
 from ticketing.team.access import require_permission
 from ticketing.team.roles import Permission
 
@@ -112,6 +114,12 @@ def _write_order(
     """Insert the order with its lines and tickets (the caller changes the counters after)."""
     now = timezone.now()
     free = priced.total_minor == 0
+    # A card payment happens now or not at all; a transfer takes days.
+    wait = (
+        timedelta(minutes=settings.CARD_PAYMENT_MINUTES)
+        if payment_method == Order.PaymentMethod.CARD
+        else timedelta(days=settings.PAY_LATER_DAYS)
+    )
     order = Order(
         secret=secrets.token_urlsafe(24),
         event=event,
@@ -127,7 +135,7 @@ def _write_order(
         payment_method=Order.PaymentMethod.FREE if free else payment_method,
         promo_code=priced.promo_code,
         language=translation.get_language() or "",
-        payment_due_at=None if free else now + timedelta(days=settings.PAY_LATER_DAYS),
+        payment_due_at=None if free else now + wait,
         paid_at=now if free else None,
     )
     order.code = new_order_code()
@@ -167,6 +175,8 @@ def _write_order(
 
 
 def _after_order_placed(order: Order) -> None:
+    if order.payment_method == Order.PaymentMethod.CARD and order.status == Order.Status.PENDING_PAYMENT:
+        return  # the tickets go out once the card payment succeeds (ticketing.payments)
     enqueue_after_commit(send_order_confirmation, order_id=order.pk)
 
 
@@ -425,8 +435,16 @@ def refund_order(
         value, quantities = _return_units(order, tickets, whole_order=whole)
         if value == 0 and not quantities:
             raise OrderError(OrderErrorCode.NOTHING_TO_REFUND, "Nothing is left to refund on this order.")
+        provider = provider_refund_due(order=order) if value else ""
         refund = Refund.objects.create(
-            order=order, amount_minor=value, currency=order.currency, reason=reason, actor=actor
+            order=order,
+            amount_minor=value,
+            currency=order.currency,
+            reason=reason,
+            actor=actor,
+            # A card payment's money goes back through its provider once this commits.
+            provider=provider,
+            provider_status=Refund.ProviderStatus.PENDING if provider else Refund.ProviderStatus.NONE,
         )
         Ticket.objects.filter(pk__in=[ticket.pk for ticket in tickets]).update(
             status=Ticket.Status.REFUNDED, refund=refund
@@ -448,6 +466,8 @@ def refund_order(
             reason=reason,
         )
         locking.give_back(quantities, from_="sold")
+        if provider:
+            enqueue_after_commit(send_refund_to_provider, refund_id=refund.pk)
     return refund
 
 

@@ -19,7 +19,9 @@ from ticketing.backoffice.pages import render_page, submitted
 from ticketing.backoffice.views import actor
 from ticketing.orders.models import Order, Ticket
 from ticketing.orders.selectors import order_by_code, refunds_of, search_orders, tickets_of
-from ticketing.orders.services import cancel_order, mark_order_paid, refund_order
+from ticketing.orders.services import cancel_order, refund_order
+from ticketing.payments.selectors import disputes_of, payments_of
+from ticketing.payments.services import record_offline_payment, retry_provider_refund
 from ticketing.team.roles import Permission
 
 SECTION = "orders"
@@ -60,6 +62,8 @@ def _detail(
         "lines": order.lines.select_related("ticket_type", "addon"),
         "tickets": tickets_of(order),
         "refunds": refunds_of(order),
+        "payments": payments_of(order),
+        "disputes": disputes_of(order),
         "log": entries_for(order)[:50],
         "refund_form": refund_form,
         "cancel_form": cancel_form,
@@ -94,7 +98,7 @@ def order_detail(request: HttpRequest, code: str) -> HttpResponse:
 def order_mark_paid(request: HttpRequest, code: str) -> HttpResponse:
     order = _order(code)
     try:
-        mark_order_paid(order=order, actor=actor(request))
+        record_offline_payment(order=order, actor=actor(request))
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -133,3 +137,23 @@ def order_refund(request: HttpRequest, code: str) -> HttpResponse:
 
     done, status = submitted(request, form, perform)
     return done or _detail(request, order, refund_form=form, status=status)
+
+
+@requires(Permission.MANAGE_ORDERS)
+@require_POST
+def refund_retry(request: HttpRequest, code: str, refund_id: int) -> HttpResponse:
+    """Send a card refund the provider refused or never got again (same idempotency key)."""
+    order = _order(code)
+    refund = order.refunds.filter(pk=refund_id).first()
+    if refund is None:
+        raise Http404("No such refund.")
+    try:
+        refund = retry_provider_refund(refund=refund, actor=actor(request))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        if refund.provider_status == refund.ProviderStatus.FAILED:
+            messages.error(request, f"The card refund failed again: {refund.provider_failure}")
+        else:
+            messages.success(request, "The card refund was sent again.")
+    return redirect("backoffice:order_detail", code=order.code)
