@@ -140,6 +140,13 @@ PAGES = [
         post=lambda s: {"scope": "whole", "reason": "Asked to"},
         get=False,
     ),
+    Page(
+        "refund_retry",
+        frozenset({P.MANAGE_ORDERS}),
+        args=lambda s: [s.paid_order.code, 1],
+        post=no_data,
+        get=False,
+    ),
     Page("discount_list", frozenset({P.MANAGE_CATALOG})),
     Page(
         "discount_create",

@@ -1,0 +1,135 @@
+"""Card payments against localstripe (started by the test run) through the real stripe SDK."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from billing.ledger.models import Account, LedgerTransaction
+from core.errors import DomainError
+from ticketing.audit.models import LogEntry
+from ticketing.orders.models import Order, Ticket
+from ticketing.payments.errors import PaymentErrorCode
+from ticketing.payments.models import Payment
+from ticketing.payments.services import pay_by_card, refresh_payment
+
+from .conftest import DECLINED, THREE_D_SECURE, VISA, authenticate_3ds, intents_at
+
+
+def _sale(order: Order) -> LedgerTransaction:
+    return LedgerTransaction.objects.get(source_type="order", source_id=order.pk, kind="sale")
+
+
+def test_a_card_payment_pays_the_order_and_books_a_processor_sale(
+    card_order: Order, card: Callable[[str], str], localstripe: str, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks() as callbacks:
+        payment = pay_by_card(order=card_order, payment_method_id=card(VISA))
+
+    card_order.refresh_from_db()
+    assert payment.status == Payment.Status.SUCCEEDED
+    assert payment.provider_reference.startswith("pi_")
+    assert (card_order.status, card_order.paid_at is not None) == (Order.Status.PAID, True)
+    [intent] = [i for i in intents_at(localstripe) if i["id"] == payment.provider_reference]
+    assert (intent["amount"], intent["currency"], intent["status"]) == (5000, "usd", "succeeded")
+    assert intent["metadata"]["tenant_schema"] == "acme"
+    assert intent["metadata"]["order_code"] == card_order.code
+    sale = _sale(card_order)
+    assert sale.details["collected_by"] == "processor"
+    assert sale.provider_reference == payment.provider_reference
+    assert sale.entries.get(account=Account.SALES).amount_minor == 5000
+    # The tickets go out once paid: the confirmation is queued by the payment, not by the placing.
+    assert any("send_order_confirmation" in repr(callback) for callback in callbacks)
+    assert card_order.is_open
+
+
+def test_an_unpaid_card_order_has_no_valid_tickets_to_show(card_order: Order) -> None:
+    assert card_order.status == Order.Status.PENDING_PAYMENT
+    assert not card_order.is_open
+
+
+def test_a_declined_card_leaves_the_order_unpaid_and_the_buyer_may_try_another(
+    card_order: Order, card: Callable[[str], str]
+) -> None:
+    declined = pay_by_card(order=card_order, payment_method_id=card(DECLINED))
+
+    card_order.refresh_from_db()
+    assert declined.status == Payment.Status.FAILED
+    assert declined.failure_code == "card_declined"
+    assert card_order.status == Order.Status.PENDING_PAYMENT
+    assert not LedgerTransaction.objects.filter(source_type="order", source_id=card_order.pk).exists()
+
+    second = pay_by_card(order=card_order, payment_method_id=card(VISA))
+    card_order.refresh_from_db()
+    assert second.pk != declined.pk and second.idempotency_key != declined.idempotency_key
+    assert (second.status, card_order.status) == (Payment.Status.SUCCEEDED, Order.Status.PAID)
+
+
+def test_a_card_asking_for_3d_secure_pays_once_the_buyer_passes_it(
+    card_order: Order, card: Callable[[str], str], localstripe: str
+) -> None:
+    payment = pay_by_card(order=card_order, payment_method_id=card(THREE_D_SECURE))
+    card_order.refresh_from_db()
+    assert payment.status == Payment.Status.REQUIRES_ACTION
+    assert payment.client_secret.startswith(payment.provider_reference + "_secret_")
+    assert card_order.status == Order.Status.PENDING_PAYMENT
+
+    authenticate_3ds(localstripe, intent_id=payment.provider_reference, client_secret=payment.client_secret)
+    payment = refresh_payment(payment=payment)  # the return page
+
+    card_order.refresh_from_db()
+    assert (payment.status, card_order.status) == (Payment.Status.SUCCEEDED, Order.Status.PAID)
+    assert _sale(card_order).entries.get(account=Account.SALES).amount_minor == 5000
+
+
+def test_a_failed_3d_secure_leaves_the_order_unpaid(
+    card_order: Order, card: Callable[[str], str], localstripe: str
+) -> None:
+    payment = pay_by_card(order=card_order, payment_method_id=card(THREE_D_SECURE))
+    authenticate_3ds(
+        localstripe, intent_id=payment.provider_reference, client_secret=payment.client_secret, success=False
+    )
+    payment = refresh_payment(payment=payment)
+
+    card_order.refresh_from_db()
+    assert payment.status == Payment.Status.FAILED
+    assert payment.failure_code == "payment_intent_authentication_failure"
+    assert card_order.status == Order.Status.PENDING_PAYMENT
+
+
+def test_a_double_submitted_checkout_charges_once(
+    card_order: Order, card: Callable[[str], str], localstripe: str
+) -> None:
+    first = pay_by_card(order=card_order, payment_method_id=card(VISA))
+    again = pay_by_card(order=card_order, payment_method_id=card(VISA))
+
+    assert again.pk == first.pk
+    assert Payment.objects.filter(order=card_order).count() == 1
+    charged = [i for i in intents_at(localstripe) if i["metadata"].get("order_code") == card_order.code]
+    assert len(charged) == 1
+    assert LogEntry.objects.filter(object_type="order", object_id=card_order.pk, action="order.paid").count() == 1
+
+
+def test_a_submission_while_the_first_awaits_3d_secure_starts_no_second_charge(
+    card_order: Order, card: Callable[[str], str], localstripe: str
+) -> None:
+    first = pay_by_card(order=card_order, payment_method_id=card(THREE_D_SECURE))
+    again = pay_by_card(order=card_order, payment_method_id=card(VISA))
+
+    assert again.pk == first.pk and again.status == Payment.Status.REQUIRES_ACTION
+    charged = [i for i in intents_at(localstripe) if i["metadata"].get("order_code") == card_order.code]
+    assert len(charged) == 1
+
+
+def test_something_that_is_not_a_payment_method_id_is_refused_and_nothing_is_written(card_order: Order) -> None:
+    with pytest.raises(DomainError) as refused:
+        pay_by_card(order=card_order, payment_method_id="4242424242424242")
+    assert refused.value.code == PaymentErrorCode.INVALID_PAYMENT_METHOD
+    assert not Payment.objects.filter(order=card_order).exists()
+
+
+def test_a_paid_order_takes_no_further_card_payment(card_order: Order, card: Callable[[str], str]) -> None:
+    paid = pay_by_card(order=card_order, payment_method_id=card(VISA))
+    assert pay_by_card(order=card_order, payment_method_id=card(VISA)).pk == paid.pk
+    assert Ticket.objects.filter(order=card_order, status=Ticket.Status.VALID).count() == 2
