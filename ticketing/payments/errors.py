@@ -14,7 +14,7 @@ class PaymentErrorCode(StrEnum):
     AUTHENTICATION_FAILED = "authentication_failed"
     PROVIDER_UNAVAILABLE = "provider_unavailable"
     NOT_A_CARD_ORDER = "not_a_card_order"
-    UNKNOWN_TENANT = "unknown_tenant"
+    BAD_SIGNATURE = "webhook_signature_invalid"
 
 
 class PaymentError(DomainError):

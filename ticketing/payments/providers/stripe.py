@@ -162,6 +162,6 @@ class StripeProvider(PaymentProvider):
             event = stripe.Webhook.construct_event(payload.decode(), signature, secret)
         except (stripe.SignatureVerificationError, ValueError, UnicodeDecodeError):
             raise PaymentError(
-                PaymentErrorCode.INVALID_PAYMENT_METHOD, "The webhook signature is invalid.", http_status=400
+                PaymentErrorCode.BAD_SIGNATURE, "The webhook signature is invalid.", http_status=400
             ) from None
         return as_dict(event)
