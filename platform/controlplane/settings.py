@@ -247,10 +247,8 @@ STRIPE_NETWORK_RETRIES = int(os.environ.get("STRIPE_NETWORK_RETRIES", "2"))
 # (localstripe serves a compatible Stripe.js and accepts any pk_ key), and the signing secret of
 # /webhooks/stripe/ on the platform host.
 STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "pk_test_localstripe")
-STRIPE_JS_URL = os.environ.get(
-    "STRIPE_JS_URL",
-    "https://js.stripe.com/v3/" if STRIPE_SECRET_KEY else f"{STRIPE_API_BASE}/js.stripe.com/v3/",
-)
+# Empty: Stripe's own with a secret key, else the copy localstripe serves at STRIPE_API_BASE.
+STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL", "")
 STRIPE_PAYMENTS_WEBHOOK_SECRET = os.environ.get("STRIPE_PAYMENTS_WEBHOOK_SECRET", STRIPE_WEBHOOK_SECRET)
 # Minutes a card order waits for its payment before it lapses and its tickets go back on sale.
 CARD_PAYMENT_MINUTES = int(os.environ.get("CARD_PAYMENT_MINUTES", "30"))

@@ -16,6 +16,7 @@ from ticketing.orders.models import Order
 from ticketing.orders.selectors import order_for_buyer
 from ticketing.payments.models import Payment
 from ticketing.payments.providers import provider_named
+from ticketing.payments.providers.stripe import stripe_js_url
 from ticketing.payments.selectors import latest_payment
 from ticketing.payments.services import card_terms, pay_by_card, refresh_payment
 from ticketing.payments.webhooks import receive_stripe_event, verified_stripe_event
@@ -67,7 +68,7 @@ def card_payment(request: HttpRequest, code: str, secret: str) -> HttpResponse:
         "order": order,
         "event": order.event,
         "setup_secret": setup_secret,
-        "stripe_js_url": settings.STRIPE_JS_URL,
+        "stripe_js_url": stripe_js_url(),
         "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
         "stripe_account": terms.account_id,
         "payment": latest_payment(order),

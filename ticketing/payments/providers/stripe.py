@@ -39,6 +39,15 @@ STATUSES = {
 }
 
 
+def stripe_js_url() -> str:
+    """Where the card page loads Stripe.js from: Stripe's own, or localstripe's copy without a key."""
+    if settings.STRIPE_JS_URL:
+        return str(settings.STRIPE_JS_URL)
+    if settings.STRIPE_SECRET_KEY or not settings.STRIPE_API_BASE:
+        return "https://js.stripe.com/v3/"
+    return f"{settings.STRIPE_API_BASE}/js.stripe.com/v3/"
+
+
 def _options(terms: ChargeTerms, idempotency_key: str = "") -> dict[str, str]:
     options: dict[str, str] = {}
     if terms.account_id:
