@@ -90,7 +90,7 @@ class Order(models.Model):
 
     @property
     def is_open(self) -> bool:
-        """Tickets are valid: the order is paid or awaiting its pay-later payment (a card order only once paid)."""
+        """Tickets are valid: the order is paid, or awaiting a pay-later payment (card orders: once paid)."""
         if self.status == self.Status.PENDING_PAYMENT:
             return self.payment_method != self.PaymentMethod.CARD
         return self.status in (self.Status.PAID, self.Status.PARTIALLY_REFUNDED)

@@ -20,7 +20,6 @@ from ticketing.orders.errors import OrderErrorCode
 from ticketing.orders.forms import BuyerForm, MyTicketsForm, OneStepCheckoutForm, SelectionForm
 from ticketing.orders.models import Order
 from ticketing.orders.selectors import order_for_buyer, orders_for_email, tickets_of
-from ticketing.payments.selectors import latest_payment, methods_offered, payment_options
 from ticketing.orders.services import (
     Buyer,
     buy_tickets,
@@ -30,6 +29,7 @@ from ticketing.orders.services import (
     send_my_tickets_link,
     start_checkout,
 )
+from ticketing.payments.selectors import latest_payment, methods_offered, payment_options
 
 
 def _event_or_404(slug: str) -> Event:
@@ -137,7 +137,9 @@ def _hold_or_404(token: str) -> Hold:
 
 
 def _methods(currency: str, total_minor: int) -> list[tuple[str, str]]:
-    return [(offer.method, offer.label) for offer in methods_offered(currency=currency, total_minor=total_minor)]
+    return [
+        (offer.method, offer.label) for offer in methods_offered(currency=currency, total_minor=total_minor)
+    ]
 
 
 def _after_placing(order: Order) -> HttpResponse:

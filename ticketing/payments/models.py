@@ -136,7 +136,8 @@ class PaymentOptions(models.Model):
     bank_transfer_enabled = models.BooleanField(default=True)
     box_office_enabled = models.BooleanField(default=True)
     bank_transfer_instructions = models.TextField(
-        blank=True, help_text="Account holder, IBAN/BIC or account number shown to buyers who pay by transfer."
+        blank=True,
+        help_text="Account holder, IBAN/BIC or account number shown to buyers who pay by transfer.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -38,7 +38,9 @@ def card_payments_possible(*, currency: str) -> bool:
     return account is not None and account.charges_enabled
 
 
-def methods_offered(*, currency: str, total_minor: int | None = None, options: PaymentOptions | None = None) -> list[MethodOffered]:
+def methods_offered(
+    *, currency: str, total_minor: int | None = None, options: PaymentOptions | None = None
+) -> list[MethodOffered]:
     """The payment methods the checkout offers for an order in ``currency`` (card first)."""
     options = options or payment_options()
     offered: list[MethodOffered] = []
@@ -56,7 +58,9 @@ def methods_offered(*, currency: str, total_minor: int | None = None, options: P
             MethodOffered(Order.PaymentMethod.BANK_TRANSFER, str(Order.PaymentMethod.BANK_TRANSFER.label))
         )
     if options.box_office_enabled:
-        offered.append(MethodOffered(Order.PaymentMethod.BOX_OFFICE, str(Order.PaymentMethod.BOX_OFFICE.label)))
+        offered.append(
+            MethodOffered(Order.PaymentMethod.BOX_OFFICE, str(Order.PaymentMethod.BOX_OFFICE.label))
+        )
     return offered
 
 

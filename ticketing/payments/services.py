@@ -60,7 +60,9 @@ def card_terms(order: Order) -> ChargeTerms:
     if not settings.STRIPE_SECRET_KEY:
         return ChargeTerms()
     raise PaymentError(
-        PaymentErrorCode.METHOD_NOT_OFFERED, _("This shop cannot take card payments yet."), field="payment_method"
+        PaymentErrorCode.METHOD_NOT_OFFERED,
+        _("This shop cannot take card payments yet."),
+        field="payment_method",
     )
 
 
@@ -80,7 +82,7 @@ def _lock_order(order_id: int) -> Order:
 
 
 def _open_card_payment(order: Order, terms: ChargeTerms) -> tuple[Payment, bool]:
-    """The order's open or successful card payment, or a new one; True when the caller must call the provider."""
+    """The order's open or successful card payment, or a new one; True: the caller calls the provider."""
     with transaction.atomic(durable=True):
         order = _lock_order(order.pk)
         existing = (
@@ -127,7 +129,9 @@ def pay_by_card(*, order: Order, payment_method_id: str) -> Payment:
             _("The card details could not be read. Please enter them again."),
             field="payment_method",
         )
-    to_stripe_amount(order.total)  # refuses an amount the card network cannot take, before anything is written
+    to_stripe_amount(
+        order.total
+    )  # refuses an amount the card network cannot take, before anything is written
     terms = card_terms(order)
     payment, call_provider = _open_card_payment(order, terms)
     if not call_provider:
@@ -167,7 +171,8 @@ def _apply_outcome(payment_id: int, outcome: ProviderPayment, *, source: str) ->
     order = _lock_order(order_id)
     payment = Payment.objects.select_for_update().get(pk=payment_id)
     if payment.status == Payment.Status.SUCCEEDED or (
-        payment.status in (Payment.Status.FAILED, Payment.Status.CANCELED) and payment.status == outcome.status
+        payment.status in (Payment.Status.FAILED, Payment.Status.CANCELED)
+        and payment.status == outcome.status
     ):
         return payment  # already applied (the webhook or the return page got here first)
     if outcome.reference and not payment.provider_reference:
@@ -193,7 +198,13 @@ def _apply_outcome(payment_id: int, outcome: ProviderPayment, *, source: str) ->
     if outcome.status == Payment.Status.SUCCEEDED:
         _order_paid_by(order, payment, source=source)
     elif outcome.status == Payment.Status.FAILED:
-        record(action="payment.failed", target=order, payment=payment.pk, code=payment.failure_code, source=source)
+        record(
+            action="payment.failed",
+            target=order,
+            payment=payment.pk,
+            code=payment.failure_code,
+            source=source,
+        )
     return payment
 
 
@@ -253,8 +264,16 @@ def record_offline_payment(*, order: Order, actor: User | None) -> Order:
         order.status = Order.Status.PAID
         order.paid_at = now
         order.save(update_fields=["status", "paid_at"])
-        record(action="order.paid", target=order, actor=actor, total_minor=order.total_minor, provider=provider.name)
-        ledger.record_sale(order=order, collected_by=ledger.CollectedBy.RESELLER, provider_reference=str(payment.pk))
+        record(
+            action="order.paid",
+            target=order,
+            actor=actor,
+            total_minor=order.total_minor,
+            provider=provider.name,
+        )
+        ledger.record_sale(
+            order=order, collected_by=ledger.CollectedBy.RESELLER, provider_reference=str(payment.pk)
+        )
     return order
 
 
@@ -286,7 +305,9 @@ def send_refund_to_provider(*, refund_id: int) -> Refund:
             Refund.objects.filter(pk=refund.pk, provider_status=Refund.ProviderStatus.PENDING).update(
                 provider_status=Refund.ProviderStatus.FAILED, provider_failure=str(message)[:300]
             )
-            record(action="refund.provider_failed", target=refund.order, refund=refund.pk, message=str(message))
+            record(
+                action="refund.provider_failed", target=refund.order, refund=refund.pk, message=str(message)
+            )
         refund.refresh_from_db()
         return refund
     with transaction.atomic(durable=True):
@@ -360,13 +381,21 @@ def record_dispute(*, payment: Payment, data: dict[str, Any], closed: bool) -> D
         },
     )
     if created:
-        record(action="order.disputed", target=payment.order, dispute=dispute.provider_reference, amount_minor=amount.amount_minor, reason=dispute.reason)
+        record(
+            action="order.disputed",
+            target=payment.order,
+            dispute=dispute.provider_reference,
+            amount_minor=amount.amount_minor,
+            reason=dispute.reason,
+        )
     if not closed or dispute.status != Dispute.Status.OPEN:
         return dispute
     provider_status = str(data.get("status") or "")
     dispute.provider_status = provider_status[:40]
     dispute.fee_minor = fee or dispute.fee_minor
-    dispute.status = Dispute.Status.WON if provider_status in ("won", "warning_closed") else Dispute.Status.LOST
+    dispute.status = (
+        Dispute.Status.WON if provider_status in ("won", "warning_closed") else Dispute.Status.LOST
+    )
     dispute.closed_at = timezone.now()
     dispute.save()
     record(action=f"order.dispute_{dispute.status}", target=payment.order, dispute=dispute.provider_reference)

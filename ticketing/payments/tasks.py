@@ -8,7 +8,9 @@ from celery import shared_task
 @shared_task(name="payments.send_refund_to_provider")
 def send_refund_to_provider(*, refund_id: int) -> str:
     """Refund a committed Refund's money through the card provider (same idempotency key on every run)."""
-    from ticketing.payments.services import send_refund_to_provider as send  # services queue this module's tasks
+    from ticketing.payments.services import (
+        send_refund_to_provider as send,
+    )  # services queue this module's tasks
 
     return str(send(refund_id=refund_id).provider_status)
 

@@ -56,7 +56,9 @@ def card_payment(request: HttpRequest, code: str, secret: str) -> HttpResponse:
         try:
             payment = pay_by_card(order=order, payment_method_id=request.POST.get("payment_method", ""))
         except DomainError as error:
-            return JsonResponse(error.as_problem(), status=error.http_status, content_type="application/problem+json")
+            return JsonResponse(
+                error.as_problem(), status=error.http_status, content_type="application/problem+json"
+            )
         return _answer(order, payment)
     try:
         terms = card_terms(order)
@@ -101,5 +103,7 @@ def stripe_webhook(request: HttpRequest) -> JsonResponse:
         )
         outcome = receive_stripe_event(event=event)
     except DomainError as error:
-        return JsonResponse(error.as_problem(), status=error.http_status, content_type="application/problem+json")
+        return JsonResponse(
+            error.as_problem(), status=error.http_status, content_type="application/problem+json"
+        )
     return JsonResponse({"received": event.get("id"), "outcome": outcome})

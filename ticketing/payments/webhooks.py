@@ -20,6 +20,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django_tenants.utils import tenant_context
 
+from tenants.models import Tenant
 from ticketing.audit.services import record
 from ticketing.orders.models import Refund
 from ticketing.payments import services
@@ -27,7 +28,6 @@ from ticketing.payments.models import Payment, ProviderEvent
 from ticketing.payments.providers import provider_named
 from ticketing.payments.providers.base import ChargeTerms
 from ticketing.payments.providers.stripe import StripeProvider, payment_from, refund_from
-from tenants.models import Tenant
 
 PAYMENT_INTENT_EVENTS = {
     "payment_intent.succeeded",
@@ -108,7 +108,9 @@ def _payment_for_intent(data: dict[str, Any], intent_id: str) -> Payment | None:
         # The PaymentIntent was made but our request never heard back: its metadata names the payment.
         payment_id = str((data.get("metadata") or {}).get("payment_id") or "")
         if payment_id.isdigit():
-            payment = Payment.objects.filter(pk=int(payment_id), provider="stripe", provider_reference="").first()
+            payment = Payment.objects.filter(
+                pk=int(payment_id), provider="stripe", provider_reference=""
+            ).first()
     return payment
 
 
@@ -139,7 +141,9 @@ def _refund_event(result: Any) -> str:
     refund = Refund.objects.filter(provider="stripe", provider_reference=result.reference).first()
     if refund is None:
         # A refund made outside the platform (Stripe's dashboard): note it for staff to settle.
-        payment = Payment.objects.filter(provider="stripe", provider_reference=result.payment_reference).first()
+        payment = Payment.objects.filter(
+            provider="stripe", provider_reference=result.payment_reference
+        ).first()
         if payment is None:
             return "unknown refund"
         record(

@@ -20,10 +20,14 @@ THREE_D_SECURE = "4000002760003184"
 DECLINED = "4000000000000341"  # localstripe: attaches, then declines the charge (card_declined)
 
 
-def place_card_order(*, price_minor: int = 2500, quantity: int = 2, currency: str = "", capacity: int = 100) -> Order:
+def place_card_order(
+    *, price_minor: int = 2500, quantity: int = 2, currency: str = "", capacity: int = 100
+) -> Order:
     """A card order awaiting its payment, placed through the order service as the checkout does."""
     fields: dict[str, Any] = {"currency": currency} if currency else {}
-    event, ticket_type = on_sale_event(price_minor=price_minor, capacity=capacity, quantity=capacity, **fields)
+    event, ticket_type = on_sale_event(
+        price_minor=price_minor, capacity=capacity, quantity=capacity, **fields
+    )
     return buy_tickets(
         event=event,
         selection=Selection(tickets={ticket_type.pk: quantity}),
@@ -39,7 +43,9 @@ def card_order(in_acme: Any) -> Order:
 
 @pytest.fixture
 def card(localstripe: str) -> Callable[[str], str]:
-    """``card(number)``: a PaymentMethod id, as Stripe.js's confirmCardSetup gives the page (card data at Stripe only)."""
+    """``card(number)``: a PaymentMethod id, as Stripe.js's confirmCardSetup gives the page.
+
+    Card data goes to Stripe only; our server sees the id."""
 
     def make(number: str) -> str:
         # localstripe wants a secret key for this call; Stripe.js makes the same PaymentMethod in a browser.
@@ -52,10 +58,13 @@ def card(localstripe: str) -> Callable[[str], str]:
     return make
 
 
-def authenticate_3ds(localstripe_url: str, *, intent_id: str, client_secret: str, success: bool = True) -> dict[str, Any]:
-    """What Stripe.js confirmCardPayment does when the buyer passes (or fails) the bank's step, over plain HTTP."""
+def authenticate_3ds(
+    localstripe_url: str, *, intent_id: str, client_secret: str, success: bool = True
+) -> dict[str, Any]:
+    """What Stripe.js confirmCardPayment does when the buyer passes (or fails) the bank's step, over HTTP."""
     request = Request(  # noqa: S310 - the loopback localstripe this run started
-        f"{localstripe_url}/v1/payment_intents/{intent_id}/_authenticate?success={'true' if success else 'false'}",
+        f"{localstripe_url}/v1/payment_intents/{intent_id}/_authenticate"
+        f"?success={'true' if success else 'false'}",
         # As localstripe's Stripe.js sends it: a JSON body with the publishable key and the client secret.
         data=json.dumps({"key": "pk_test_browser", "client_secret": client_secret}).encode(),
     )

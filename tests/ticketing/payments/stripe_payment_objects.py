@@ -38,7 +38,9 @@ def payment_intent(
         "latest_charge": object_id("ch") if status == "succeeded" else None,
         "livemode": False,
         "metadata": metadata or {},
-        "next_action": {"type": "use_stripe_sdk", "use_stripe_sdk": {}} if status == "requires_action" else None,
+        "next_action": {"type": "use_stripe_sdk", "use_stripe_sdk": {}}
+        if status == "requires_action"
+        else None,
         "payment_method": object_id("pm"),
         "payment_method_types": ["card"],
         "status": status,
@@ -60,8 +62,15 @@ def card_error(*, decline_code: str, message: str, intent: dict[str, Any]) -> tu
     }
 
 
-def refund(*, amount: int, currency: str, payment_intent: str, status: str = "succeeded", id: str | None = None,
-           failure_reason: str | None = None) -> dict[str, Any]:  # fmt: skip
+def refund(
+    *,
+    amount: int,
+    currency: str,
+    payment_intent: str,
+    status: str = "succeeded",
+    id: str | None = None,
+    failure_reason: str | None = None,
+) -> dict[str, Any]:
     return {
         "id": id or object_id("re"),
         "object": "refund",
@@ -78,15 +87,29 @@ def refund(*, amount: int, currency: str, payment_intent: str, status: str = "su
     }
 
 
-def dispute(*, amount: int, currency: str, payment_intent: str, status: str = "needs_response",
-            fee: int = 1500, reason: str = "fraudulent", id: str | None = None) -> dict[str, Any]:  # fmt: skip
+def dispute(
+    *,
+    amount: int,
+    currency: str,
+    payment_intent: str,
+    status: str = "needs_response",
+    fee: int = 1500,
+    reason: str = "fraudulent",
+    id: str | None = None,
+) -> dict[str, Any]:
     return {
         "id": id or object_id("du"),
         "object": "dispute",
         "amount": amount,
         "balance_transactions": [
-            {"id": object_id("txn"), "object": "balance_transaction", "amount": -amount - fee, "fee": fee,
-             "currency": currency.lower(), "type": "adjustment"}  # fmt: skip
+            {
+                "id": object_id("txn"),
+                "object": "balance_transaction",
+                "amount": -amount - fee,
+                "fee": fee,
+                "currency": currency.lower(),
+                "type": "adjustment",
+            }
         ],
         "charge": object_id("ch"),
         "created": int(time.time()),

@@ -42,7 +42,10 @@ def test_staff_mark_a_bank_transfer_paid_through_the_offline_provider(staff: Cli
     order.refresh_from_db()
     [payment] = Payment.objects.filter(order=order)
     assert (order.status, payment.provider, payment.method, payment.status) == (
-        "paid", "offline", "bank_transfer", "succeeded"
+        "paid",
+        "offline",
+        "bank_transfer",
+        "succeeded",
     )
     sale = LedgerTransaction.objects.get(source_id=order.pk, kind="sale")
     assert sale.details["collected_by"] == "reseller"
@@ -57,7 +60,10 @@ def test_staff_refund_a_card_order_and_the_page_shows_the_card_refund(
     order = place_card_order()
     pay_by_card(order=order, payment_method_id=card(VISA))
     page = staff.get(f"/backoffice/orders/{order.code}/").content.decode()
-    assert "back to the buyer&#x27;s card through Stripe" in page or "back to the buyer's card through Stripe" in page
+    assert (
+        "back to the buyer&#x27;s card through Stripe" in page
+        or "back to the buyer's card through Stripe" in page
+    )
     with django_capture_on_commit_callbacks(execute=True):
         response = staff.post(f"/backoffice/orders/{order.code}/refund/", {"scope": "whole", "reason": "Ill"})
     assert response.status_code == 302

@@ -108,7 +108,10 @@ def test_a_double_submitted_checkout_charges_once(
     assert Payment.objects.filter(order=card_order).count() == 1
     charged = [i for i in intents_at(localstripe) if i["metadata"].get("order_code") == card_order.code]
     assert len(charged) == 1
-    assert LogEntry.objects.filter(object_type="order", object_id=card_order.pk, action="order.paid").count() == 1
+    assert (
+        LogEntry.objects.filter(object_type="order", object_id=card_order.pk, action="order.paid").count()
+        == 1
+    )
 
 
 def test_a_submission_while_the_first_awaits_3d_secure_starts_no_second_charge(
@@ -122,7 +125,9 @@ def test_a_submission_while_the_first_awaits_3d_secure_starts_no_second_charge(
     assert len(charged) == 1
 
 
-def test_something_that_is_not_a_payment_method_id_is_refused_and_nothing_is_written(card_order: Order) -> None:
+def test_something_that_is_not_a_payment_method_id_is_refused_and_nothing_is_written(
+    card_order: Order,
+) -> None:
     with pytest.raises(DomainError) as refused:
         pay_by_card(order=card_order, payment_method_id="4242424242424242")
     assert refused.value.code == PaymentErrorCode.INVALID_PAYMENT_METHOD

@@ -60,7 +60,9 @@ def selling_in(in_acme):
     in_acme.default_currency = original
 
 
-def test_a_yen_order_is_charged_in_whole_yen(selling_in, card: Callable[[str], str], localstripe: str) -> None:
+def test_a_yen_order_is_charged_in_whole_yen(
+    selling_in, card: Callable[[str], str], localstripe: str
+) -> None:
     selling_in("JPY")
     order = place_card_order(price_minor=1500, quantity=3, currency="JPY")
     payment = pay_by_card(order=order, payment_method_id=card(VISA))

@@ -63,7 +63,11 @@ def test_a_partial_refund_sends_back_what_the_chosen_tickets_cost(
 
 
 def test_a_refund_stripe_cannot_be_reached_for_stays_visible_as_failed_and_can_be_sent_again(
-    card_order: Order, card: Callable[[str], str], localstripe: str, settings, django_capture_on_commit_callbacks
+    card_order: Order,
+    card: Callable[[str], str],
+    localstripe: str,
+    settings,
+    django_capture_on_commit_callbacks,
 ) -> None:
     from ticketing.payments.services import retry_provider_refund
 

@@ -40,12 +40,16 @@ def _intent(localstripe_url: str, intent_id: str) -> dict[str, Any]:
     return client.v1.payment_intents.retrieve(intent_id).to_dict()
 
 
-def _authenticated_payment(acme: Tenant, card: Callable[[str], str], localstripe: str) -> tuple[Order, Payment]:
+def _authenticated_payment(
+    acme: Tenant, card: Callable[[str], str], localstripe: str
+) -> tuple[Order, Payment]:
     """A card order whose buyer passed 3-D Secure at Stripe, before our server has heard of it."""
     with tenant_context(acme):
         order = place_card_order()
         payment = pay_by_card(order=order, payment_method_id=card(THREE_D_SECURE))
-        authenticate_3ds(localstripe, intent_id=payment.provider_reference, client_secret=payment.client_secret)
+        authenticate_3ds(
+            localstripe, intent_id=payment.provider_reference, client_secret=payment.client_secret
+        )
     return order, payment
 
 
@@ -70,7 +74,9 @@ def test_payment_succeeded_pays_the_order_and_a_replay_changes_nothing(
     acme: Tenant, platform_client: Client, card: Callable[[str], str], localstripe: str
 ) -> None:
     order, payment = _authenticated_payment(acme, card, localstripe)
-    event = stripe_event(type="payment_intent.succeeded", data_object=_intent(localstripe, payment.provider_reference))
+    event = stripe_event(
+        type="payment_intent.succeeded", data_object=_intent(localstripe, payment.provider_reference)
+    )
 
     first = _post(platform_client, event)
     assert first.status_code == 200, first.content
@@ -87,7 +93,9 @@ def test_a_bad_signature_is_refused_with_400_and_changes_nothing(
     acme: Tenant, platform_client: Client, card: Callable[[str], str], localstripe: str
 ) -> None:
     order, payment = _authenticated_payment(acme, card, localstripe)
-    event = stripe_event(type="payment_intent.succeeded", data_object=_intent(localstripe, payment.provider_reference))
+    event = stripe_event(
+        type="payment_intent.succeeded", data_object=_intent(localstripe, payment.provider_reference)
+    )
     before = _state(acme, order)
 
     forged = _post(platform_client, event, secret="whsec_someone_else")
@@ -109,8 +117,9 @@ def test_an_event_for_no_shop_of_ours_is_answered_and_ignored(platform_client: C
 def test_metadata_naming_a_schema_with_another_tenant_id_finds_no_shop(
     acme: Tenant, bravo: Tenant, platform_client: Client
 ) -> None:
+    metadata = {"tenant_schema": "acme", "tenant_id": str(bravo.pk)}
     intent = {"id": "pi_1Mixed", "object": "payment_intent", "amount": 100, "currency": "usd",
-              "status": "succeeded", "metadata": {"tenant_schema": "acme", "tenant_id": str(bravo.pk)}}  # fmt: skip
+              "status": "succeeded", "metadata": metadata}  # fmt: skip
     response = _post(platform_client, stripe_event(type="payment_intent.succeeded", data_object=intent))
     assert response.json()["outcome"] == "ignored: no shop"
 
@@ -122,7 +131,10 @@ def test_a_payment_failed_event_records_the_failure(
         order = place_card_order()
         payment = pay_by_card(order=order, payment_method_id=card(THREE_D_SECURE))
         authenticate_3ds(
-            localstripe, intent_id=payment.provider_reference, client_secret=payment.client_secret, success=False
+            localstripe,
+            intent_id=payment.provider_reference,
+            client_secret=payment.client_secret,
+            success=False,
         )
     event = stripe_event(
         type="payment_intent.payment_failed", data_object=_intent(localstripe, payment.provider_reference)
@@ -157,9 +169,9 @@ def test_the_return_page_and_the_webhook_racing_pay_the_order_exactly_once(
     committed_acme: Tenant, card: Callable[[str], str], localstripe: str
 ) -> None:
     """Two threads on separate connections: the buyer's return page and Stripe's webhook, at once."""
-    from ticketing.orders.services import Buyer, buy_tickets
-    from ticketing.inventory.services import Selection
     from tests.ticketing.factories import on_sale_event
+    from ticketing.inventory.services import Selection
+    from ticketing.orders.services import Buyer, buy_tickets
 
     with tenant_context(committed_acme):
         event, ticket_type = on_sale_event(price_minor=3100)
@@ -207,8 +219,13 @@ def test_the_return_page_and_the_webhook_racing_pay_the_order_exactly_once(
         order.refresh_from_db()
         assert order.status == Order.Status.PAID
         assert Payment.objects.get(pk=payment.pk).status == Payment.Status.SUCCEEDED
-        assert LogEntry.objects.filter(object_type="order", object_id=order.pk, action="order.paid").count() == 1
+        assert (
+            LogEntry.objects.filter(object_type="order", object_id=order.pk, action="order.paid").count() == 1
+        )
         assert ProviderEvent.objects.filter(event_id=stripe_says["id"]).count() == 1
-    assert LedgerTransaction.objects.filter(
-        tenant=committed_acme, source_type="order", source_id=order.pk, kind="sale"
-    ).count() == 1
+    assert (
+        LedgerTransaction.objects.filter(
+            tenant=committed_acme, source_type="order", source_id=order.pk, kind="sale"
+        ).count()
+        == 1
+    )

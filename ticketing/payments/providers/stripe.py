@@ -131,8 +131,9 @@ class StripeProvider(PaymentProvider):
 
     def _declined(self, error: stripe.CardError, amount: Money) -> ProviderPayment:
         """A declined card: Stripe answers 402 with the error (and, on Stripe, the PaymentIntent)."""
-        body = (error.json_body or {}).get("error") or {}
-        intent = body.get("payment_intent") or {}
+        json_body: dict[str, Any] = error.json_body if isinstance(error.json_body, dict) else {}
+        body: dict[str, Any] = json_body.get("error") or {}
+        intent: dict[str, Any] = body.get("payment_intent") or {}
         return ProviderPayment(
             reference=str(intent.get("id") or ""),
             status="failed",
@@ -145,7 +146,8 @@ class StripeProvider(PaymentProvider):
         """A SetupIntent's client secret: Stripe.js confirmCardSetup turns the card into a PaymentMethod."""
         with processor_errors("prepare the card form"):
             setup = stripe_client().v1.setup_intents.create(
-                {"payment_method_types": ["card"], "usage": "on_session"}, _options(terms)  # type: ignore[arg-type]
+                {"payment_method_types": ["card"], "usage": "on_session"},  # type: ignore[arg-type]
+                _options(terms),  # type: ignore[arg-type]
             )
         return str(as_dict(setup)["client_secret"])
 
