@@ -138,3 +138,30 @@ def test_a_paid_order_takes_no_further_card_payment(card_order: Order, card: Cal
     paid = pay_by_card(order=card_order, payment_method_id=card(VISA))
     assert pay_by_card(order=card_order, payment_method_id=card(VISA)).pk == paid.pk
     assert Ticket.objects.filter(order=card_order, status=Ticket.Status.VALID).count() == 2
+
+
+def test_a_payment_that_succeeds_after_its_order_lapsed_is_refunded_in_full(
+    card_order: Order, card: Callable[[str], str], localstripe: str, django_capture_on_commit_callbacks
+) -> None:
+    from datetime import timedelta
+
+    import stripe
+    from django.utils import timezone
+
+    from ticketing.orders.services import expire_unpaid_orders
+
+    payment = pay_by_card(order=card_order, payment_method_id=card(THREE_D_SECURE))
+    assert card_order.payment_due_at is not None
+    assert card_order.payment_due_at <= timezone.now() + timedelta(minutes=31)  # card orders wait minutes, not days
+    expire_unpaid_orders(now=timezone.now() + timedelta(hours=1))  # the buyer took too long at their bank
+    authenticate_3ds(localstripe, intent_id=payment.provider_reference, client_secret=payment.client_secret)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        payment = refresh_payment(payment=payment)
+
+    card_order.refresh_from_db()
+    assert (payment.status, card_order.status) == (Payment.Status.SUCCEEDED, Order.Status.EXPIRED)
+    assert not LedgerTransaction.objects.filter(source_type="order", source_id=card_order.pk).exists()
+    client = stripe.StripeClient("sk_test_localstripe", base_addresses={"api": localstripe})
+    [refund] = client.v1.refunds.list({"payment_intent": payment.provider_reference}).data
+    assert refund.amount == 5000
