@@ -342,23 +342,14 @@ def quote_hold(hold: Hold) -> Quote:
 
 
 def mark_order_paid(*, order: Order, actor: User | None) -> Order:
-    """Record the payment of a pay-later order (received at the box office or by transfer)."""
-    require_permission(actor, Permission.SELL_BOX_OFFICE)
-    with transaction.atomic(durable=True):
-        order = Order.objects.select_for_update().get(pk=order.pk)
-        if order.status == Order.Status.PAID:
-            return order
-        if order.status != Order.Status.PENDING_PAYMENT:
-            raise OrderError(
-                OrderErrorCode.STATUS_CONFLICT,
-                f"A {order.get_status_display().lower()} order cannot be paid.",
-            )
-        order.status = Order.Status.PAID
-        order.paid_at = timezone.now()
-        order.save(update_fields=["status", "paid_at"])
-        record(action="order.paid", target=order, actor=actor, total_minor=order.total_minor)
-        ledger.record_sale(order=order, collected_by=ledger.CollectedBy.RESELLER)  # billing: same transaction
-    return order
+    """Record the payment of a pay-later order (received at the box office or by transfer).
+
+    The offline payment provider's use case (ticketing.payments.services.record_offline_payment):
+    a Payment row of the offline provider and the reseller-collected sale in one transaction.
+    """
+    from ticketing.payments.services import record_offline_payment  # payments builds on orders
+
+    return record_offline_payment(order=order, actor=actor)
 
 
 def _return_units(
