@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ticketing.backoffice.views import dashboard, discounts, events, orders, team
+from ticketing.backoffice.views import dashboard, discounts, events, orders, payments, team
 
 app_name = "backoffice"
 
@@ -27,6 +27,8 @@ urlpatterns = [
     path("orders/<str:code>/cancel/", orders.order_cancel, name="order_cancel"),
     path("orders/<str:code>/refund/", orders.order_refund, name="order_refund"),
     path("orders/<str:code>/refunds/<int:refund_id>/retry/", orders.refund_retry, name="refund_retry"),
+    # How buyers pay
+    path("payments/", payments.payment_options_page, name="payment_options"),
     # Discounts and promo codes
     path("discounts/", discounts.discount_list, name="discount_list"),
     path("discounts/new/", discounts.discount_create, name="discount_create"),

@@ -31,7 +31,7 @@ from ticketing.orders.models import Order, Refund
 from ticketing.orders.tasks import send_order_confirmation
 from ticketing.payments.amounts import from_stripe_amount, to_stripe_amount
 from ticketing.payments.errors import PaymentError, PaymentErrorCode
-from ticketing.payments.models import OPEN_STATUSES, Dispute, Payment
+from ticketing.payments.models import OPEN_STATUSES, Dispute, Payment, PaymentOptions
 from ticketing.payments.providers import provider_for_method, provider_named
 from ticketing.payments.providers.base import ChargeTerms, ProviderPayment, ProviderRefund
 from ticketing.payments.selectors import successful_payment
@@ -408,3 +408,44 @@ def record_dispute(*, payment: Payment, data: dict[str, Any], closed: bool) -> D
             dispute_id=dispute.provider_reference,
         )
     return dispute
+
+
+def update_payment_options(
+    *,
+    actor: User | None,
+    card_enabled: bool,
+    bank_transfer_enabled: bool,
+    box_office_enabled: bool,
+    bank_transfer_instructions: str = "",
+) -> PaymentOptions:
+    """Staff choose the payment methods the checkout offers, and the bank details transfers show."""
+    require_permission(actor, Permission.MANAGE_ORDERS)
+    instructions = bank_transfer_instructions.strip()
+    if not (card_enabled or bank_transfer_enabled or box_office_enabled):
+        raise PaymentError(
+            PaymentErrorCode.METHOD_NOT_OFFERED,
+            "Offer at least one payment method, or buyers cannot pay.",
+            field="card_enabled",
+        )
+    if bank_transfer_enabled and not instructions:
+        raise PaymentError(
+            PaymentErrorCode.METHOD_NOT_OFFERED,
+            "Buyers who pay by transfer need your bank details.",
+            field="bank_transfer_instructions",
+        )
+    with transaction.atomic(durable=True):
+        options, _created = PaymentOptions.objects.select_for_update().get_or_create(pk=1)
+        options.card_enabled = card_enabled
+        options.bank_transfer_enabled = bank_transfer_enabled
+        options.box_office_enabled = box_office_enabled
+        options.bank_transfer_instructions = instructions
+        options.save()
+        record(
+            action="payments.options_changed",
+            target=options,
+            actor=actor,
+            card=card_enabled,
+            bank_transfer=bank_transfer_enabled,
+            box_office=box_office_enabled,
+        )
+    return options

@@ -141,6 +141,11 @@ PAGES = [
         get=False,
     ),
     Page(
+        "payment_options",
+        frozenset({P.MANAGE_ORDERS}),
+        post=lambda s: {"card_enabled": "on", "box_office_enabled": "on"},
+    ),
+    Page(
         "refund_retry",
         frozenset({P.MANAGE_ORDERS}),
         args=lambda s: [s.paid_order.code, 1],

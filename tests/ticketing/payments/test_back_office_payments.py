@@ -71,3 +71,28 @@ def test_staff_refund_a_card_order_and_the_page_shows_the_card_refund(
     assert (refund.provider, refund.provider_status) == ("stripe", "succeeded")
     page = staff.get(f"/backoffice/orders/{order.code}/").content.decode()
     assert refund.provider_reference in page and "Refunded by the provider" in page
+
+
+def test_staff_choose_the_methods_offered_and_bad_choices_change_nothing(staff: Client) -> None:
+    from ticketing.payments.models import PaymentOptions
+    from ticketing.payments.selectors import payment_options
+
+    assert staff.get("/backoffice/payments/").status_code == 200
+    nothing = staff.post("/backoffice/payments/", {})
+    assert nothing.status_code == 400
+    assert "Offer at least one payment method" in nothing.content.decode()
+    no_details = staff.post("/backoffice/payments/", {"bank_transfer_enabled": "on"})
+    assert no_details.status_code == 400 and "need your bank details" in no_details.content.decode()
+    assert not PaymentOptions.objects.exists()
+
+    saved = staff.post(
+        "/backoffice/payments/",
+        {"bank_transfer_enabled": "on", "bank_transfer_instructions": "IBAN DE00 1234"},
+    )
+    assert saved.status_code == 302
+    options = payment_options()
+    assert (options.card_enabled, options.bank_transfer_enabled, options.box_office_enabled) == (
+        False,
+        True,
+        False,
+    )

@@ -152,7 +152,9 @@ def test_a_payment_that_succeeds_after_its_order_lapsed_is_refunded_in_full(
 
     payment = pay_by_card(order=card_order, payment_method_id=card(THREE_D_SECURE))
     assert card_order.payment_due_at is not None
-    assert card_order.payment_due_at <= timezone.now() + timedelta(minutes=31)  # card orders wait minutes, not days
+    assert card_order.payment_due_at <= timezone.now() + timedelta(
+        minutes=31
+    )  # card orders wait minutes, not days
     expire_unpaid_orders(now=timezone.now() + timedelta(hours=1))  # the buyer took too long at their bank
     authenticate_3ds(localstripe, intent_id=payment.provider_reference, client_secret=payment.client_secret)
 
