@@ -229,3 +229,39 @@ def test_the_return_page_and_the_webhook_racing_pay_the_order_exactly_once(
         ).count()
         == 1
     )
+
+
+def test_the_event_localstripe_signs_and_sends_pays_the_order(
+    acme: Tenant, platform_client: Client, card: Callable[[str], str], localstripe: str
+) -> None:
+    """localstripe's own delivery (its envelope, its signature) replayed into the endpoint byte for byte."""
+    import json
+
+    from tests.billing.test_subscriptions import Receiver
+    from tests.stripe_server import send_localstripe_webhooks
+
+    receiver = Receiver()
+    try:
+        send_localstripe_webhooks(localstripe_url=localstripe, to=receiver.url, secret=SECRET)
+        order, payment = _authenticated_payment(acme, card, localstripe)
+        delivery = None
+        for _attempt in range(2):  # localstripe sends each event once, a second after it happens
+            body, signature = receiver.wait_for("payment_intent.succeeded")
+            if json.loads(body)["data"]["object"]["id"] == payment.provider_reference:
+                delivery = (body, signature)
+                break
+            receiver.deliveries.remove((body, signature))
+        assert delivery is not None
+    finally:
+        receiver.server.shutdown()
+
+    body, signature = delivery
+    first = platform_client.post(
+        PATH, data=body, content_type="application/json", HTTP_STRIPE_SIGNATURE=signature
+    )
+    assert (first.status_code, first.json()["outcome"]) == (200, "payment succeeded")
+    again = platform_client.post(
+        PATH, data=body, content_type="application/json", HTTP_STRIPE_SIGNATURE=signature
+    )
+    assert again.json()["outcome"] == "duplicate"
+    assert _state(acme, order)[0] == Order.Status.PAID
