@@ -174,7 +174,7 @@ def send_webhooks(*, port: int, url: str, secret: str, name: str = "platform", t
     from urllib.parse import urlencode
     from urllib.request import Request, urlopen
 
-    request = Request(  # noqa: S310 - the loopback localstripe started above
+    request = Request(
         f"http://127.0.0.1:{port}/_config/webhooks/{name}",
         data=urlencode({"url": url, "secret": secret}).encode(),
         headers={"Authorization": "Bearer sk_test_localstripe"},
