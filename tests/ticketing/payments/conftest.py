@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.request import Request, urlopen
 
 import pytest
 import stripe
+from django.db import connection as default_connection
+from django.db import transaction
+from django_tenants.utils import tenant_context
 
+from billing.ledger.models import LedgerEntry, LedgerTransaction
+from tenants.models import Tenant
 from tests.ticketing.factories import on_sale_event
 from ticketing.inventory.services import Selection
 from ticketing.orders.models import Order
 from ticketing.orders.services import Buyer, buy_tickets
 
 VISA = "4242424242424242"
+connection: Any = default_connection  # django-tenants adds set_tenant() at run time
 THREE_D_SECURE = "4000002760003184"
 DECLINED = "4000000000000341"  # localstripe: attaches, then declines the charge (card_declined)
 
@@ -74,4 +80,25 @@ def authenticate_3ds(
 
 def intents_at(localstripe_url: str) -> list[dict[str, Any]]:
     client = stripe.StripeClient("sk_test_localstripe", base_addresses={"api": localstripe_url})
-    return [intent.to_dict() for intent in client.v1.payment_intents.list({"limit": 100}).data]
+    listed = client.v1.payment_intents.list({"limit": 100})
+    return [intent.to_dict() for intent in listed.auto_paging_iter()]  # the whole run's, page by page
+
+
+@pytest.fixture
+def committed_acme(committed: None) -> Iterator[Tenant]:
+    """acme with real commits; the ledger rows the race books are purged afterwards."""
+    tenant = Tenant.objects.get(schema_name="acme")
+    made: list[int] = []
+    try:
+        yield tenant
+    finally:
+        connection.close()
+        with tenant_context(tenant):
+            racing = Order.objects.filter(buyer_email__endswith="@race.example")
+            made = list(racing.values_list("pk", flat=True))
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL ledger.allow_purge = 'on'")
+            sales = LedgerTransaction.objects.filter(tenant=tenant, source_type="order", source_id__in=made)
+            LedgerEntry.objects.filter(transaction__in=sales).delete()
+            sales.delete()

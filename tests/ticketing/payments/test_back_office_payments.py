@@ -47,7 +47,7 @@ def test_staff_mark_a_bank_transfer_paid_through_the_offline_provider(staff: Cli
         "bank_transfer",
         "succeeded",
     )
-    sale = LedgerTransaction.objects.get(source_id=order.pk, kind="sale")
+    sale = LedgerTransaction.objects.get(tenant__schema_name="acme", source_id=order.pk, kind="sale")
     assert sale.details["collected_by"] == "reseller"
     # Marking it again changes nothing.
     staff.post(f"/backoffice/orders/{order.code}/mark-paid/")

@@ -18,7 +18,9 @@ from .conftest import DECLINED, THREE_D_SECURE, VISA, authenticate_3ds, intents_
 
 
 def _sale(order: Order) -> LedgerTransaction:
-    return LedgerTransaction.objects.get(source_type="order", source_id=order.pk, kind="sale")
+    return LedgerTransaction.objects.get(
+        tenant__schema_name="acme", source_type="order", source_id=order.pk, kind="sale"
+    )
 
 
 def test_a_card_payment_pays_the_order_and_books_a_processor_sale(
@@ -58,7 +60,9 @@ def test_a_declined_card_leaves_the_order_unpaid_and_the_buyer_may_try_another(
     assert declined.status == Payment.Status.FAILED
     assert declined.failure_code == "card_declined"
     assert card_order.status == Order.Status.PENDING_PAYMENT
-    assert not LedgerTransaction.objects.filter(source_type="order", source_id=card_order.pk).exists()
+    assert not LedgerTransaction.objects.filter(
+        tenant__schema_name="acme", source_type="order", source_id=card_order.pk
+    ).exists()
 
     second = pay_by_card(order=card_order, payment_method_id=card(VISA))
     card_order.refresh_from_db()
@@ -163,7 +167,68 @@ def test_a_payment_that_succeeds_after_its_order_lapsed_is_refunded_in_full(
 
     card_order.refresh_from_db()
     assert (payment.status, card_order.status) == (Payment.Status.SUCCEEDED, Order.Status.EXPIRED)
-    assert not LedgerTransaction.objects.filter(source_type="order", source_id=card_order.pk).exists()
+    assert not LedgerTransaction.objects.filter(
+        tenant__schema_name="acme", source_type="order", source_id=card_order.pk
+    ).exists()
     client = stripe.StripeClient("sk_test_localstripe", base_addresses={"api": localstripe})
     [refund] = client.v1.refunds.list({"payment_intent": payment.provider_reference}).data
     assert refund.amount == 5000
+
+
+def test_two_submissions_at_once_on_separate_connections_charge_once(
+    committed_acme, card: Callable[[str], str], localstripe: str
+) -> None:
+    """A double click: two requests race into pay_by_card; one PaymentIntent, one payment, one sale."""
+    import threading
+    from typing import Any
+
+    from django.db import connection as default_connection
+    from django_tenants.utils import tenant_context
+
+    from tests.ticketing.factories import on_sale_event
+    from ticketing.inventory.services import Selection
+    from ticketing.orders.services import Buyer, buy_tickets
+
+    connection: Any = default_connection
+    with tenant_context(committed_acme):
+        event, ticket_type = on_sale_event(price_minor=4200)
+        order = buy_tickets(
+            event=event,
+            selection=Selection(tickets={ticket_type.pk: 1}),
+            buyer=Buyer(name="Double Clicker", email="double@race.example"),
+            payment_method=Order.PaymentMethod.CARD,
+        )
+    methods = [card(VISA), card(VISA)]
+    start = threading.Barrier(2)
+    results: list[Any] = []
+
+    def submit(method: str) -> None:
+        try:
+            connection.set_tenant(committed_acme)
+            start.wait()
+            results.append(pay_by_card(order=order, payment_method_id=method))
+        except BaseException as error:  # reported below
+            results.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit, args=(method,)) for method in methods]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert all(isinstance(result, Payment) for result in results), results
+    assert len({result.pk for result in results}) == 1
+    charged = [i for i in intents_at(localstripe) if i["metadata"].get("order_code") == order.code]
+    assert len(charged) == 1
+    with tenant_context(committed_acme):
+        order.refresh_from_db()
+        assert order.status == Order.Status.PAID
+        assert Payment.objects.filter(order=order).count() == 1
+    assert (
+        LedgerTransaction.objects.filter(
+            tenant__schema_name="acme", source_type="order", source_id=order.pk, kind="sale"
+        ).count()
+        == 1
+    )

@@ -42,7 +42,12 @@ def test_a_full_refund_gives_the_money_back_through_stripe_and_the_tickets_back_
     assert (at_stripe["id"], at_stripe["amount"]) == (refund.provider_reference, 5000)
     assert card_order.status == Order.Status.REFUNDED
     assert _sold(card_order) == sold_before - 2
-    assert LedgerTransaction.objects.filter(source_id=card_order.pk, kind="refund").count() == 1
+    assert (
+        LedgerTransaction.objects.filter(
+            tenant__schema_name="acme", source_id=card_order.pk, kind="refund"
+        ).count()
+        == 1
+    )
 
 
 def test_a_partial_refund_sends_back_what_the_chosen_tickets_cost(

@@ -77,7 +77,9 @@ def test_a_card_payment_is_a_direct_charge_on_the_resellers_account_with_the_pla
         assert sent.params["application_fee_amount"] == str(fee.amount_minor) and fee.amount_minor > 0
         assert sent.params["payment_method_types"] == ["card"] and sent.params["confirm"] == "true"
         assert sent.params["metadata"]["tenant_schema"] == "acme"
-        sale = LedgerTransaction.objects.get(source_type="order", source_id=order.pk, kind="sale")
+        sale = LedgerTransaction.objects.get(
+            tenant__schema_name="acme", source_type="order", source_id=order.pk, kind="sale"
+        )
         assert sale.details["platform_fee_minor"] == fee.amount_minor
         assert sale.entries.get(account=Account.PLATFORM_FEES).amount_minor == fee.amount_minor
 
@@ -193,7 +195,9 @@ def test_a_lost_dispute_is_recorded_on_the_order_and_charged_back_in_the_ledger_
             1500,
             "fraudulent",
         )
-    [chargeback] = LedgerTransaction.objects.filter(source_id=order.pk, kind="chargeback")
+    [chargeback] = LedgerTransaction.objects.filter(
+        tenant__schema_name="acme", source_id=order.pk, kind="chargeback"
+    )
     assert chargeback.provider_reference == opened["id"]
     assert chargeback.entries.get(account=Account.CHARGEBACKS).amount_minor == 6500
 
@@ -211,7 +215,9 @@ def test_a_won_dispute_leaves_the_ledger_alone(
 
     with tenant_context(connected_acme):
         assert Dispute.objects.get(order=order).status == Dispute.Status.WON
-    assert not LedgerTransaction.objects.filter(source_id=order.pk, kind="chargeback").exists()
+    assert not LedgerTransaction.objects.filter(
+        tenant__schema_name="acme", source_id=order.pk, kind="chargeback"
+    ).exists()
 
 
 def sent_amount(stub: StripeStub) -> str:
