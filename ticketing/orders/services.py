@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from billing.ledger import services as ledger
 from branding.selectors import email_sender
+from core.errors import DomainError
 from core.side_effects import enqueue_after_commit
 from core.tasks import send_email
 from ticketing.audit.services import record
@@ -493,8 +494,10 @@ def settle_orders_of_cancelled_event(*, event: Event, actor: User | None, reason
                 cancel_order(order=order, actor=actor, reason=reason)
             else:
                 refund_order(order=order, actor=actor, reason=reason)
-        except OrderError:
-            continue  # paid or settled meanwhile: a later run sees its new status
+        except DomainError:
+            # Paid or settled meanwhile, or a refund the balance cannot cover yet (a card order whose
+            # platform fee is not refunded): a later run sees its new status, the others go on.
+            continue
         settled += 1
     return settled
 

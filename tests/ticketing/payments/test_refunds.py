@@ -98,3 +98,19 @@ def test_an_offline_order_refund_calls_no_provider(in_acme, django_capture_on_co
     with django_capture_on_commit_callbacks(execute=True):
         refund = refund_order(order=order, actor=None)
     assert (refund.provider, refund.provider_status) == ("", "")
+
+
+def test_cancelling_an_event_refunds_its_card_orders_through_stripe(
+    card_order: Order, card: Callable[[str], str], localstripe: str, django_capture_on_commit_callbacks
+) -> None:
+    from ticketing.orders.services import cancel_event
+
+    payment = pay_by_card(order=card_order, payment_method_id=card(VISA))
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel_event(actor=None, event=card_order.event, reason="Storm")
+
+    card_order.refresh_from_db()
+    assert card_order.status == Order.Status.REFUNDED
+    [refund] = Refund.objects.filter(order=card_order)
+    assert (refund.provider_status, refund.amount_minor) == ("succeeded", 5000)
+    assert [r["amount"] for r in _stripe_refunds(localstripe, payment.provider_reference)] == [5000]
