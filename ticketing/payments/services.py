@@ -170,11 +170,28 @@ def _apply_outcome(payment_id: int, outcome: ProviderPayment, *, source: str) ->
     order_id = Payment.objects.filter(pk=payment_id).values_list("order_id", flat=True).get()
     order = _lock_order(order_id)
     payment = Payment.objects.select_for_update().get(pk=payment_id)
-    if payment.status == Payment.Status.SUCCEEDED or (
-        payment.status in (Payment.Status.FAILED, Payment.Status.CANCELED)
-        and payment.status == outcome.status
-    ):
+    if payment.status == Payment.Status.SUCCEEDED:
         return payment  # already applied (the webhook or the return page got here first)
+    if (
+        payment.status in (Payment.Status.FAILED, Payment.Status.CANCELED)
+        and outcome.status != Payment.Status.SUCCEEDED
+    ):
+        return payment  # a late event about an attempt that is over never reopens it
+    if (
+        outcome.status == Payment.Status.SUCCEEDED
+        and order.payments.filter(status=Payment.Status.SUCCEEDED).exclude(pk=payment.pk).exists()
+    ):
+        # Another attempt already paid this order: this money goes back.
+        payment.provider_reference = payment.provider_reference or outcome.reference
+        payment.status = Payment.Status.CANCELED
+        payment.failure_code = "duplicate_payment"
+        payment.failure_message = "The order was already paid; this payment is refunded."
+        payment.save()
+        record(action="payment.duplicate", target=order, payment=payment.pk)
+        from ticketing.payments.tasks import refund_payment_of_closed_order
+
+        enqueue_after_commit(refund_payment_of_closed_order, payment_id=payment.pk)
+        return payment
     if outcome.reference and not payment.provider_reference:
         payment.provider_reference = outcome.reference
     if outcome.client_secret:

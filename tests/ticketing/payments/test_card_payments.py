@@ -232,3 +232,19 @@ def test_two_submissions_at_once_on_separate_connections_charge_once(
         ).count()
         == 1
     )
+
+
+def test_a_late_event_about_a_failed_attempt_does_not_reopen_it(
+    card_order: Order, card: Callable[[str], str]
+) -> None:
+    from ticketing.payments.providers.base import ProviderPayment
+    from ticketing.payments.services import apply_provider_payment
+
+    declined = pay_by_card(order=card_order, payment_method_id=card(DECLINED))
+    retry = pay_by_card(order=card_order, payment_method_id=card(THREE_D_SECURE))
+    late = ProviderPayment(
+        reference=declined.provider_reference or "pi_late", status="requires_action", amount=declined.amount
+    )
+
+    assert apply_provider_payment(payment=declined, outcome=late).status == Payment.Status.FAILED
+    assert Payment.objects.get(pk=retry.pk).status == Payment.Status.REQUIRES_ACTION
