@@ -35,6 +35,11 @@ class Payment(models.Model):
         max_length=255, blank=True, help_text="The provider's id, e.g. a PaymentIntent id."
     )
     provider_account = models.CharField(max_length=64, blank=True, help_text="Connected account charged.")
+    payment_method_reference = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="The provider's token for the buyer's card (pm_…), never card data.",
+    )
     client_secret = models.CharField(
         max_length=255, blank=True, help_text="Lets the buyer's browser finish 3-D Secure; not a card secret."
     )

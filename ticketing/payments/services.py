@@ -81,7 +81,7 @@ def _lock_order(order_id: int) -> Order:
     return Order.objects.select_for_update(of=("self",)).select_related("event").get(pk=order_id)
 
 
-def _open_card_payment(order: Order, terms: ChargeTerms) -> tuple[Payment, bool]:
+def _open_card_payment(order: Order, terms: ChargeTerms, payment_method_id: str) -> tuple[Payment, bool]:
     """The order's open or successful card payment, or a new one; True: the caller calls the provider."""
     with transaction.atomic(durable=True):
         order = _lock_order(order.pk)
@@ -108,6 +108,7 @@ def _open_card_payment(order: Order, terms: ChargeTerms) -> tuple[Payment, bool]
             order=order,
             provider="stripe",
             method=CARD,
+            payment_method_reference=payment_method_id,
             provider_account=terms.account_id,
             amount_minor=order.total_minor,
             currency=order.currency,
@@ -129,17 +130,22 @@ def pay_by_card(*, order: Order, payment_method_id: str) -> Payment:
             _("The card details could not be read. Please enter them again."),
             field="payment_method",
         )
-    to_stripe_amount(
-        order.total
-    )  # refuses an amount the card network cannot take, before anything is written
-    terms = card_terms(order)
-    payment, call_provider = _open_card_payment(order, terms)
+    # An amount the card network cannot take is refused before anything is written.
+    to_stripe_amount(order.total)
+    payment, call_provider = _open_card_payment(order, card_terms(order), payment_method_id)
     if not call_provider:
         return payment
     provider = provider_named(payment.provider)
+    # A retried attempt is sent exactly as the first time (Stripe refuses a reused key with other parameters).
+    terms = ChargeTerms(
+        account_id=payment.provider_account,
+        application_fee=Money(payment.platform_fee_minor, payment.currency)
+        if payment.provider_account
+        else None,
+    )
     outcome = provider.create_payment(
         amount=payment.amount,
-        payment_token=payment_method_id,
+        payment_token=payment.payment_method_reference,
         idempotency_key=payment.idempotency_key,
         metadata=_metadata(order, payment),
         terms=terms,

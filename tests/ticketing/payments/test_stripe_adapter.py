@@ -127,11 +127,12 @@ def test_an_attempt_whose_answer_was_lost_is_sent_again_with_the_same_key_and_ch
         assert stripe_stub.calls("POST", "/v1/payment_intents") == []  # a double submit, not a retry
 
         Payment.objects.filter(pk=stuck.pk).update(updated_at=timezone.now() - timedelta(minutes=2))
-        retried = pay_by_card(order=order, payment_method_id="pm_1BrowserMade")
+        retried = pay_by_card(order=order, payment_method_id="pm_1SecondClick")
         again = pay_by_card(order=order, payment_method_id="pm_1BrowserMade")
         assert retried.pk == again.pk == stuck.pk and retried.status == Payment.Status.SUCCEEDED
         [sent] = stripe_stub.calls("POST", "/v1/payment_intents")
         assert sent.idempotency_key == stuck.idempotency_key
+        assert sent.params["payment_method"] == "pm_1BrowserMade"  # sent again exactly as the first time
 
 
 def _paid_on_stub(tenant: Tenant, stub: StripeStub) -> tuple[Order, Payment]:
