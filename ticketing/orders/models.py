@@ -27,6 +27,9 @@ class Order(models.Model):
         CARD = "card", _("Card")
         BANK_TRANSFER = "bank_transfer", _("Bank transfer")
         BOX_OFFICE = "box_office", _("Pay at the box office")
+        # Taken at the box office's desk: the order is paid as it is placed.
+        CASH = "cash", _("Cash at the box office")
+        CARD_TERMINAL = "card_terminal", _("Card terminal at the box office")
 
     code = models.CharField(max_length=12, unique=True, help_text="Short code the buyer quotes.")
     secret = models.CharField(max_length=43, help_text="Part of the buyer's private links.")
@@ -142,10 +145,10 @@ class OrderLine(models.Model):
 
 class Refund(models.Model):
     class ProviderStatus(models.TextChoices):
-        NONE = "", "Handed back by the reseller"
-        PENDING = "pending", "Sent to the provider"
-        SUCCEEDED = "succeeded", "Refunded by the provider"
-        FAILED = "failed", "Refused by the provider"
+        NONE = "", _("Handed back by the reseller")
+        PENDING = "pending", _("Sent to the provider")
+        SUCCEEDED = "succeeded", _("Refunded by the provider")
+        FAILED = "failed", _("Refused by the provider")
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")
     amount_minor = models.PositiveIntegerField()

@@ -269,7 +269,7 @@ def record_offline_payment(*, order: Order, actor: User | None) -> Order:
         if order.status != Order.Status.PENDING_PAYMENT:
             raise PaymentError(
                 PaymentErrorCode.ORDER_NOT_PAYABLE,
-                f"A {order.get_status_display().lower()} order cannot be paid.",
+                _("A %(status)s order cannot be paid.") % {"status": str(order.get_status_display()).lower()},
             )
         method = order.payment_method if order.payment_method != CARD else Order.PaymentMethod.BOX_OFFICE
         provider = provider_for_method(method)
@@ -447,13 +447,13 @@ def update_payment_options(
     if not (card_enabled or bank_transfer_enabled or box_office_enabled):
         raise PaymentError(
             PaymentErrorCode.METHOD_NOT_OFFERED,
-            "Offer at least one payment method, or buyers cannot pay.",
+            _("Offer at least one payment method, or buyers cannot pay."),
             field="card_enabled",
         )
     if bank_transfer_enabled and not instructions:
         raise PaymentError(
             PaymentErrorCode.METHOD_NOT_OFFERED,
-            "Buyers who pay by transfer need your bank details.",
+            _("Buyers who pay by transfer need your bank details."),
             field="bank_transfer_instructions",
         )
     with transaction.atomic(durable=True):

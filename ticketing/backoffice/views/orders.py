@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import DomainError
@@ -23,6 +24,7 @@ from ticketing.orders.services import cancel_order, refund_order
 from ticketing.payments.selectors import disputes_of, payments_of
 from ticketing.payments.services import record_offline_payment, retry_provider_refund
 from ticketing.team.roles import Permission
+from ticketing.tickets.services import order_tickets_pdf
 
 SECTION = "orders"
 PAGE_SIZE = 50
@@ -31,7 +33,7 @@ PAGE_SIZE = 50
 def _order(code: str) -> Order:
     order = order_by_code(code)
     if order is None:
-        raise Http404("No such order.")
+        raise Http404(_("No such order."))
     return order
 
 
@@ -102,7 +104,7 @@ def order_mark_paid(request: HttpRequest, code: str) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"Order {order.code} is paid.")
+        messages.success(request, _("Order %(code)s is paid.") % {"code": order.code})
     return redirect("backoffice:order_detail", code=order.code)
 
 
@@ -114,7 +116,9 @@ def order_cancel(request: HttpRequest, code: str) -> HttpResponse:
 
     def perform(fields: dict[str, Any]) -> HttpResponse:
         cancel_order(order=order, actor=actor(request), reason=fields["reason"])
-        messages.success(request, f"Order {order.code} is cancelled; its tickets are back on sale.")
+        messages.success(
+            request, _("Order %(code)s is cancelled; its tickets are back on sale.") % {"code": order.code}
+        )
         return redirect("backoffice:order_detail", code=order.code)
 
     done, status = submitted(request, form, perform)
@@ -132,11 +136,30 @@ def order_refund(request: HttpRequest, code: str) -> HttpResponse:
             order=order, actor=actor(request), ticket_ids=form.ticket_ids(), reason=fields["reason"]
         )
         amount = Money(refund.amount_minor, refund.currency)
-        messages.success(request, f"Refunded {amount}; the tickets are back on sale.")
+        messages.success(
+            request, _("Refunded %(amount)s; the tickets are back on sale.") % {"amount": amount}
+        )
         return redirect("backoffice:order_detail", code=order.code)
 
     done, status = submitted(request, form, perform)
     return done or _detail(request, order, refund_form=form, status=status)
+
+
+@requires(Permission.VIEW_ORDERS)
+@require_GET
+def order_tickets(request: HttpRequest, code: str) -> HttpResponse:
+    """The order's tickets as a PDF, for the box office to print or hand over."""
+    order = _order(code)
+    try:
+        content = order_tickets_pdf(order=order)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("backoffice:order_detail", code=order.code)
+    response = HttpResponse(content, content_type="application/pdf")
+    disposition = "attachment" if request.GET.get("download") else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="tickets-{order.code}.pdf"'
+    response["Cache-Control"] = "private, no-store"  # signed entry codes: keep them out of shared caches
+    return response
 
 
 @requires(Permission.MANAGE_ORDERS)
@@ -146,14 +169,16 @@ def refund_retry(request: HttpRequest, code: str, refund_id: int) -> HttpRespons
     order = _order(code)
     refund = order.refunds.filter(pk=refund_id).first()
     if refund is None:
-        raise Http404("No such refund.")
+        raise Http404(_("No such refund."))
     try:
         refund = retry_provider_refund(refund=refund, actor=actor(request))
     except DomainError as error:
         messages.error(request, error.message)
     else:
         if refund.provider_status == refund.ProviderStatus.FAILED:
-            messages.error(request, f"The card refund failed again: {refund.provider_failure}")
+            messages.error(
+                request, _("The card refund failed again: %(reason)s") % {"reason": refund.provider_failure}
+            )
         else:
-            messages.success(request, "The card refund was sent again.")
+            messages.success(request, _("The card refund was sent again."))
     return redirect("backoffice:order_detail", code=order.code)

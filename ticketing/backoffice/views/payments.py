@@ -9,6 +9,8 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from ticketing.backoffice.access import requires
@@ -23,15 +25,17 @@ SECTION = "payments"
 
 
 class PaymentOptionsForm(BackofficeForm):
-    card_enabled = forms.BooleanField(required=False, label="Card (Stripe)")
-    bank_transfer_enabled = forms.BooleanField(required=False, label="Bank transfer")
-    box_office_enabled = forms.BooleanField(required=False, label="Pay at the box office")
+    card_enabled = forms.BooleanField(required=False, label=gettext_lazy("Card (Stripe)"))
+    bank_transfer_enabled = forms.BooleanField(required=False, label=gettext_lazy("Bank transfer"))
+    box_office_enabled = forms.BooleanField(required=False, label=gettext_lazy("Pay at the box office"))
     bank_transfer_instructions = forms.CharField(
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        label="Bank details for transfers",
-        help_text="Account holder and IBAN/BIC (or account number): shown to buyers who pay by transfer.",
+        label=gettext_lazy("Bank details for transfers"),
+        help_text=gettext_lazy(
+            "Account holder and IBAN/BIC (or account number): shown to buyers who pay by transfer."
+        ),
     )
 
 
@@ -47,13 +51,12 @@ def payment_options_page(request: HttpRequest) -> HttpResponse:
     }
     form = PaymentOptionsForm(request.POST if request.method == "POST" else None, initial=initial)
     if not card_payments_possible(currency=""):
-        form.fields[
-            "card_enabled"
-        ].help_text = "Card payments start once your payout account can take charges."
+        not_yet = _("Card payments start once your payout account can take charges.")
+        form.fields["card_enabled"].help_text = not_yet
 
     def perform(fields: dict[str, Any]) -> HttpResponse:
         update_payment_options(actor=actor(request), **fields)
-        messages.success(request, "Payment options saved.")
+        messages.success(request, _("Payment options saved."))
         return redirect("backoffice:payment_options")
 
     done, status = submitted(request, form, perform)
@@ -61,8 +64,8 @@ def payment_options_page(request: HttpRequest) -> HttpResponse:
         request,
         form,
         section=SECTION,
-        title="Payment options",
-        submit="Save",
+        title=_("Payment options"),
+        submit=_("Save"),
         back=reverse("backoffice:dashboard"),
         status=status,
     )

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('orders', '0003_card_and_offline_methods_refund_provider_refs'),
+        ('orders', '0004_card_and_offline_methods_refund_provider_refs'),
     ]
 
     operations = [

@@ -17,7 +17,8 @@ from ticketing.payments.providers.base import PaymentProvider
 class OfflineProvider(PaymentProvider):
     name = "offline"
     label = _("Pay later")
-    methods = ("pay_later", "bank_transfer", "box_office")
+    # Pay later (transfer or box office) and the box-office desk's own sales (paid as they are placed).
+    methods = ("pay_later", "bank_transfer", "box_office", "cash", "card_terminal")
     collected_by = "reseller"
     online = False
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0002_order_language'),
+        ('orders', '0003_box_office_payment_methods'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='order',
             name='payment_method',
-            field=models.CharField(choices=[('pay_later', 'Pay later (bank transfer or at the box office)'), ('free', 'Free'), ('card', 'Card'), ('bank_transfer', 'Bank transfer'), ('box_office', 'Pay at the box office')], max_length=16),
+            field=models.CharField(choices=[('pay_later', 'Pay later (bank transfer or at the box office)'), ('free', 'Free'), ('card', 'Card'), ('bank_transfer', 'Bank transfer'), ('box_office', 'Pay at the box office'), ('cash', 'Cash at the box office'), ('card_terminal', 'Card terminal at the box office')], max_length=16),
         ),
         migrations.AddConstraint(
             model_name='refund',
