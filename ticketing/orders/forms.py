@@ -70,7 +70,10 @@ class BuyerForm(forms.Form):
             field = self.fields["payment_method"]
             assert isinstance(field, PaymentMethodField)
             field.choices = methods
-            field.initial = methods[0][0] if methods else None
+            # Preselected: an offline method where there is one, so nobody is sent to a card step
+            # they did not choose; card stays one click away.
+            offline_first = [value for value, _label in methods if value != Order.PaymentMethod.CARD]
+            field.initial = (offline_first or [value for value, _label in methods] or [None])[0]
             offline = {Order.PaymentMethod.BANK_TRANSFER, Order.PaymentMethod.BOX_OFFICE}
             field.hidden_values = (
                 (Order.PaymentMethod.PAY_LATER,) if offline & {value for value, _label in methods} else ()

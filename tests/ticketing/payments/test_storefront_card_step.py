@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -50,6 +51,10 @@ def test_the_checkout_offers_card_and_the_offline_methods_the_shop_enabled(
 ) -> None:
     page = acme_client.get(_checkout(acme_client)).content.decode()
     assert 'value="card"' in page and 'value="bank_transfer"' in page and 'value="box_office"' in page
+    checked = re.search(r'<input[^>]*value="(\w+)"[^>]*checked', page)
+    assert (
+        checked is not None and checked.group(1) == "bank_transfer"
+    )  # nobody lands on a card step by default
 
     PaymentOptions.objects.create(pk=1, box_office_enabled=False, card_enabled=True)
     page = acme_client.get(_checkout(acme_client)).content.decode()
