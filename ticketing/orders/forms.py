@@ -73,7 +73,8 @@ class BuyerForm(forms.Form):
             # Preselected: an offline method where there is one, so nobody is sent to a card step
             # they did not choose; card stays one click away.
             offline_first = [value for value, _label in methods if value != Order.PaymentMethod.CARD]
-            field.initial = (offline_first or [value for value, _label in methods] or [None])[0]
+            preferred = offline_first or [value for value, _label in methods]
+            field.initial = preferred[0] if preferred else None
             offline = {Order.PaymentMethod.BANK_TRANSFER, Order.PaymentMethod.BOX_OFFICE}
             field.hidden_values = (
                 (Order.PaymentMethod.PAY_LATER,) if offline & {value for value, _label in methods} else ()
