@@ -53,7 +53,10 @@ demo: install
 	$(PY) manage.py seed_demo
 	$(PY) manage.py fill_schema_pool
 	@# Without STRIPE_SECRET_KEY the demo talks to localstripe on loopback (controlplane/local_stripe.py).
-	@test -n "$$STRIPE_SECRET_KEY" || $(PY) -m controlplane.local_stripe start --port $${LOCAL_STRIPE_PORT:-8420} --data-dir .data/localstripe
+	@# Its signed events go to the buyer-payments webhook on the platform host (ticketing/payments/webhooks.py).
+	@test -n "$$STRIPE_SECRET_KEY" || $(PY) -m controlplane.local_stripe start --port $${LOCAL_STRIPE_PORT:-8420} --data-dir .data/localstripe \
+		--webhook-url http://localhost:$(PORT)/webhooks/stripe/ \
+		--webhook-secret "$${STRIPE_PAYMENTS_WEBHOOK_SECRET:-$${STRIPE_WEBHOOK_SECRET:-whsec_local_development_only}}"
 	@echo "Serving on http://localhost:$(PORT)/ (Ctrl-C stops; 'make stop' stops the embedded PostgreSQL)"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 

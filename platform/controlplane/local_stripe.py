@@ -168,6 +168,28 @@ def start_detached(*, data_dir: Path, port: int) -> int:
     return process.pid
 
 
+def send_webhooks(*, port: int, url: str, secret: str, name: str = "platform", timeout: float = 15.0) -> None:
+    """Have localstripe sign its events with ``secret`` and post them to ``url`` (waits until it answers)."""
+    from urllib.error import URLError
+    from urllib.parse import urlencode
+    from urllib.request import Request, urlopen
+
+    request = Request(
+        f"http://127.0.0.1:{port}/_config/webhooks/{name}",
+        data=urlencode({"url": url, "secret": secret}).encode(),
+        headers={"Authorization": "Bearer sk_test_localstripe"},
+    )
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urlopen(request, timeout=5):  # noqa: S310
+                return
+        except (URLError, ConnectionError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
 def stop_detached(*, data_dir: Path) -> bool:
     pid_file = data_dir / PID_FILE
     if not pid_file.exists():
@@ -188,12 +210,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--data-dir", type=Path, default=Path(".data/localstripe"))
     parser.add_argument("--fresh", action="store_true", help="forget the state of earlier runs")
     parser.add_argument("--parent-pid", type=int, default=None)
+    parser.add_argument("--webhook-url", default="", help="start: where localstripe posts its signed events")
+    parser.add_argument("--webhook-secret", default="")
     args = parser.parse_args(argv)
     if args.command == "serve":
         serve(port=args.port, data_dir=args.data_dir, fresh=args.fresh, parent_pid=args.parent_pid)
     elif args.command == "start":
         pid = start_detached(data_dir=args.data_dir, port=args.port)
         print(f"localstripe on http://127.0.0.1:{args.port} (pid {pid})")
+        if args.webhook_url:
+            send_webhooks(port=args.port, url=args.webhook_url, secret=args.webhook_secret)
+            print(f"localstripe sends its events to {args.webhook_url}")
     else:
         stop_detached(data_dir=args.data_dir)
 

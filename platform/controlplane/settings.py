@@ -95,6 +95,7 @@ TENANT_APPS = [
     "ticketing.discounts",
     "ticketing.taxes",
     "ticketing.invoices",
+    "ticketing.payments",
     "ticketing.backoffice",
     "ticketing.checkin",
     "api",
@@ -265,6 +266,15 @@ STRIPE_CONNECT_WEBHOOK_SECRET = os.environ.get("STRIPE_CONNECT_WEBHOOK_SECRET", 
 # The platform's own account id: fees owed on reseller-collected sales are debited to it.
 STRIPE_PLATFORM_ACCOUNT_ID = os.environ.get("STRIPE_PLATFORM_ACCOUNT_ID", "")
 STRIPE_NETWORK_RETRIES = int(os.environ.get("STRIPE_NETWORK_RETRIES", "2"))
+# Buyers' card payments (ticketing.payments): Stripe.js in the browser with the publishable key
+# (localstripe serves a compatible Stripe.js and accepts any pk_ key), and the signing secret of
+# /webhooks/stripe/ on the platform host.
+STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "pk_test_localstripe")
+# Empty: Stripe's own with a secret key, else the copy localstripe serves at STRIPE_API_BASE.
+STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL", "")
+STRIPE_PAYMENTS_WEBHOOK_SECRET = os.environ.get("STRIPE_PAYMENTS_WEBHOOK_SECRET", STRIPE_WEBHOOK_SECRET)
+# Minutes a card order waits for its payment before it lapses and its tickets go back on sale.
+CARD_PAYMENT_MINUTES = int(os.environ.get("CARD_PAYMENT_MINUTES", "30"))
 
 # Control-plane billing: dunning, payouts, the ledger's locks, reports.
 BILLING_GRACE_DAYS = int(os.environ.get("BILLING_GRACE_DAYS", "7"))

@@ -15,6 +15,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("billing/", include("billing.urls")),
     path("api/v1/", include("api.platform_urls")),
+    # Buyers' card payments in every shop: Stripe sends them to one endpoint (ticketing.payments.webhooks).
+    path("webhooks/", include("ticketing.payments.webhook_urls")),
     path("signup/", billing_views.sign_up, name="signup"),
     path("", billing_views.plans_page, name="plans"),
 ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("ticketing.taxes.urls")),
     path("i18n/", include("django.conf.urls.i18n")),  # the language switcher posts to i18n/setlang/
     path("", include("branding.urls")),
+    path("", include("ticketing.payments.urls")),
     path("", include("ticketing.orders.urls")),
     path("", include("ticketing.tickets.urls")),
     path("", include("ticketing.catalog.urls")),

@@ -48,7 +48,8 @@ def test_rows_referring_to_each_other_go_in_one_statement_and_come_back_saved() 
     lines = [
         OrderLine(order=order, stock=ticket_type.stock, ticket_type=ticket_type, description=ticket_type.name,
                   quantity=quantity, unit_price_minor=ticket_type.price_minor,
-                  total_minor=quantity * ticket_type.price_minor, net_minor=quantity * ticket_type.price_minor,
+                  total_minor=quantity * ticket_type.price_minor,
+                  net_minor=quantity * ticket_type.price_minor,
                   gross_minor=quantity * ticket_type.price_minor)
         for ticket_type, quantity in ((general, 2), (vip, 1))
     ]  # fmt: skip

@@ -8,6 +8,7 @@ from ticketing.backoffice.views import (
     discounts,
     events,
     orders,
+    payments,
     regions,
     series,
     team,
@@ -51,6 +52,9 @@ urlpatterns = [
     path("orders/<str:code>/invoices/<int:pk>.pdf", orders.order_invoice, name="order_invoice"),
     path("orders/<str:code>/cancel/", orders.order_cancel, name="order_cancel"),
     path("orders/<str:code>/refund/", orders.order_refund, name="order_refund"),
+    path("orders/<str:code>/refunds/<int:refund_id>/retry/", orders.refund_retry, name="refund_retry"),
+    # How buyers pay
+    path("payments/", payments.payment_options_page, name="payment_options"),
     # Discounts and promo codes
     path("regions/", regions.regions, name="regions"),
     path("discounts/", discounts.discount_list, name="discount_list"),

@@ -41,11 +41,22 @@ class SelectionForm(forms.Form):
         add_domain_error(self, error)
 
 
+class PaymentMethodField(forms.ChoiceField):
+    """The methods the shop offers; "pay_later" (any offline method) stays accepted for older clients."""
+
+    def __init__(self, *args: Any, hidden_values: tuple[str, ...] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.hidden_values = hidden_values
+
+    def valid_value(self, value: Any) -> bool:
+        return value in self.hidden_values or super().valid_value(value)
+
+
 class BuyerForm(forms.Form):
     name = forms.CharField(max_length=150, label=_("Full name"))
     email = forms.EmailField(label=_("E-mail address"))
     phone = forms.CharField(max_length=32, required=False, label=_("Phone (optional)"))
-    payment_method = forms.ChoiceField(
+    payment_method = PaymentMethodField(
         choices=[(Order.PaymentMethod.PAY_LATER, Order.PaymentMethod.PAY_LATER.label)],
         initial=Order.PaymentMethod.PAY_LATER,
         widget=forms.RadioSelect,
@@ -53,6 +64,22 @@ class BuyerForm(forms.Form):
     )
     vat_id = forms.CharField(max_length=20, required=False, label=_("VAT ID (businesses, optional)"))
     expected_total_minor = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args: Any, methods: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if methods is not None:
+            field = self.fields["payment_method"]
+            assert isinstance(field, PaymentMethodField)
+            field.choices = methods
+            # Preselected: an offline method where there is one, so nobody is sent to a card step
+            # they did not choose; card stays one click away.
+            offline_first = [value for value, _label in methods if value != Order.PaymentMethod.CARD]
+            preferred = offline_first or [value for value, _label in methods]
+            field.initial = preferred[0] if preferred else None
+            offline = {Order.PaymentMethod.BANK_TRANSFER, Order.PaymentMethod.BOX_OFFICE}
+            field.hidden_values = (
+                (Order.PaymentMethod.PAY_LATER,) if offline & {value for value, _label in methods} else ()
+            )
 
     def add_domain_error(self, error: DomainError) -> None:
         add_domain_error(self, error)

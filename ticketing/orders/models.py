@@ -24,6 +24,9 @@ class Order(models.Model):
     class PaymentMethod(models.TextChoices):
         PAY_LATER = "pay_later", _("Pay later (bank transfer or at the box office)")
         FREE = "free", _("Free")
+        CARD = "card", _("Card")
+        BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+        BOX_OFFICE = "box_office", _("Pay at the box office")
         # Taken at the box office's desk: the order is paid as it is placed.
         CASH = "cash", _("Cash at the box office")
         CARD_TERMINAL = "card_terminal", _("Card terminal at the box office")
@@ -122,8 +125,10 @@ class Order(models.Model):
 
     @property
     def is_open(self) -> bool:
-        """Tickets are valid: the order is paid or awaiting its pay-later payment."""
-        return self.status in (self.Status.PENDING_PAYMENT, self.Status.PAID, self.Status.PARTIALLY_REFUNDED)
+        """Tickets are valid: the order is paid, or awaiting a pay-later payment (card orders: once paid)."""
+        if self.status == self.Status.PENDING_PAYMENT:
+            return self.payment_method != self.PaymentMethod.CARD
+        return self.status in (self.Status.PAID, self.Status.PARTIALLY_REFUNDED)
 
 
 class OrderLine(models.Model):
@@ -191,6 +196,12 @@ class OrderLine(models.Model):
 
 
 class Refund(models.Model):
+    class ProviderStatus(models.TextChoices):
+        NONE = "", _("Handed back by the reseller")
+        PENDING = "pending", _("Sent to the provider")
+        SUCCEEDED = "succeeded", _("Refunded by the provider")
+        FAILED = "failed", _("Refused by the provider")
+
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")
     amount_minor = models.PositiveIntegerField()
     currency = models.CharField(max_length=3)
@@ -198,10 +209,24 @@ class Refund(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Card refunds: the money goes back through the payment's provider after the refund commits.
+    provider = models.CharField(max_length=32, blank=True)
+    provider_reference = models.CharField(max_length=255, blank=True, help_text="e.g. a Stripe refund id.")
+    provider_status = models.CharField(
+        max_length=12, choices=ProviderStatus.choices, blank=True, default=ProviderStatus.NONE
+    )
+    provider_failure = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "provider_reference"],
+                condition=~models.Q(provider_reference=""),
+                name="refund_provider_reference_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Refund of {Money(self.amount_minor, self.currency)} on {self.order}"

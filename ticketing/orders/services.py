@@ -47,11 +47,13 @@ from ticketing.inventory.services import (
     reserve_tickets,
     take_stock,
 )
-from ticketing.invoices.services import CreditedLine, issue_credit_note, issue_invoice
+from ticketing.invoices.services import CreditedLine, issue_credit_note
 from ticketing.orders.errors import OrderError, OrderErrorCode
 from ticketing.orders.models import Order, OrderLine, Refund, Ticket
 from ticketing.orders.pricing import Quote, quote
 from ticketing.orders.tasks import send_due_confirmations, settle_cancelled_event
+from ticketing.payments.selectors import provider_refund_due
+from ticketing.payments.tasks import send_refund_to_provider
 from ticketing.taxes.calculation import Taxation
 from ticketing.taxes.selectors import currency_of, region_named, taxation_for
 from ticketing.team.access import require_permission
@@ -137,6 +139,12 @@ def _write_order(
     """
     now = timezone.now()
     free = priced.total_minor == 0
+    # A card payment happens now or not at all; a transfer takes days.
+    wait = (
+        timedelta(minutes=settings.CARD_PAYMENT_MINUTES)
+        if payment_method == Order.PaymentMethod.CARD
+        else timedelta(days=settings.PAY_LATER_DAYS)
+    )
     order = Order(
         secret=secrets.token_urlsafe(24),
         event=event,
@@ -159,7 +167,7 @@ def _write_order(
         payment_method=Order.PaymentMethod.FREE if free else payment_method,
         promo_code=priced.promo_code,
         language=translation.get_language() or "",
-        payment_due_at=None if free else now + timedelta(days=settings.PAY_LATER_DAYS),
+        payment_due_at=None if free else now + wait,
         paid_at=now if free else None,
     )
     order.code = new_order_code()
@@ -200,7 +208,7 @@ def _write_order(
         rows.add(line)  # one by one: their tickets refer to them
     rows.add(*tickets)
     _record_placed(rows, order, priced, **({"hold": hold.pk} if hold is not None else {}), **(audit or {}))
-    if confirm:
+    if confirm and not _waits_for_card_payment(order):
         rows.add(ConfirmationDue(order=order))  # e-mailed by a relay after commit (_after_order_placed)
     rows.execute()
     # What was just written is what order.lines.all() and order.tickets.all() would read back:
@@ -218,12 +226,19 @@ def _already_fetched(queryset: QuerySet[Any], rows: list[Any]) -> QuerySet[Any]:
     return queryset
 
 
+def _waits_for_card_payment(order: Order) -> bool:
+    """A card order's tickets are sent once its payment succeeds (ticketing.payments), not when placed."""
+    return order.payment_method == Order.PaymentMethod.CARD and order.status == Order.Status.PENDING_PAYMENT
+
+
 def _after_order_placed(order: Order) -> None:
     """Its confirmation is due (a row written with the order): have a relay send it after commit.
 
     One relay task per second and web process instead of one task per order: queueing a
     Celery task cost more CPU than the rest of writing the order (bench/profile_order.py).
     """
+    if _waits_for_card_payment(order):
+        return  # the tickets go out once the card payment succeeds (ticketing.payments)
     enqueue_relay_after_commit(send_due_confirmations, window=settings.CONFIRMATION_RELAY_WINDOW)
 
 
@@ -452,26 +467,13 @@ def quote_hold(hold: Hold, *, taxation: Taxation | None = None) -> Quote:
 def mark_order_paid(*, order: Order, actor: User | None) -> Order:
     """Record the payment of a pay-later order (received at the box office or by transfer).
 
-    The one place an order becomes paid: the ledger entry and the invoice (its number taken
-    from the reseller's gapless series) are written in the same transaction.
+    The offline payment provider's use case (ticketing.payments.services.record_offline_payment):
+    a Payment row of the offline provider, the reseller-collected sale and the invoice in one
+    transaction.
     """
-    require_permission(actor, Permission.SELL_BOX_OFFICE)
-    with transaction.atomic(durable=True):
-        order = Order.objects.select_for_update().get(pk=order.pk)
-        if order.status == Order.Status.PAID:
-            return order
-        if order.status != Order.Status.PENDING_PAYMENT:
-            raise OrderError(
-                OrderErrorCode.STATUS_CONFLICT,
-                _("A %(status)s order cannot be paid.") % {"status": str(order.get_status_display()).lower()},
-            )
-        order.status = Order.Status.PAID
-        order.paid_at = timezone.now()
-        order.save(update_fields=["status", "paid_at"])
-        record(action="order.paid", target=order, actor=actor, total_minor=order.total_minor)
-        ledger.record_sale(order=order, collected_by=ledger.CollectedBy.RESELLER)  # billing: same transaction
-        issue_invoice(order=order)
-    return order
+    from ticketing.payments.services import record_offline_payment  # payments builds on orders
+
+    return record_offline_payment(order=order, actor=actor)
 
 
 def _return_units(
@@ -581,8 +583,16 @@ def refund_order(
         value, quantities = _return_units(order, tickets, whole_order=whole, credited=credited)
         if value == 0 and not quantities:
             raise OrderError(OrderErrorCode.NOTHING_TO_REFUND, _("Nothing is left to refund on this order."))
+        provider = provider_refund_due(order=order) if value else ""
         refund = Refund.objects.create(
-            order=order, amount_minor=value, currency=order.currency, reason=reason, actor=actor
+            order=order,
+            amount_minor=value,
+            currency=order.currency,
+            reason=reason,
+            actor=actor,
+            # A card payment's money goes back through its provider once this commits.
+            provider=provider,
+            provider_status=Refund.ProviderStatus.PENDING if provider else Refund.ProviderStatus.NONE,
         )
         Ticket.objects.filter(pk__in=[ticket.pk for ticket in tickets]).update(
             status=Ticket.Status.REFUNDED, refund=refund
@@ -605,6 +615,8 @@ def refund_order(
             reason=reason,
         )
         locking.give_back(quantities, from_="sold")
+        if provider:
+            enqueue_after_commit(send_refund_to_provider, refund_id=refund.pk)
     return refund
 
 

@@ -32,6 +32,7 @@ from ticketing.orders.services import (
     send_my_tickets_link,
     start_checkout,
 )
+from ticketing.payments.selectors import latest_payment, methods_offered, payment_options
 from ticketing.taxes.selectors import buyer_region, currency_of, taxation_for
 
 
@@ -154,21 +155,34 @@ def _hold_or_404(token: str) -> Hold:
     return hold
 
 
+def _methods(currency: str, total_minor: int) -> list[tuple[str, str]]:
+    return [
+        (offer.method, offer.label) for offer in methods_offered(currency=currency, total_minor=total_minor)
+    ]
+
+
+def _after_placing(order: Order) -> HttpResponse:
+    """A card order goes on to the card step; any other to its confirmation page."""
+    if order.payment_method == Order.PaymentMethod.CARD and order.status == Order.Status.PENDING_PAYMENT:
+        return redirect("payments:card", code=order.code, secret=order.secret)
+    return redirect("orders:order", code=order.code, secret=order.secret)
+
+
 @require_http_methods(["GET", "POST"])
 def checkout(request: HttpRequest, token: str) -> HttpResponse:
     """Buyer details and payment method for a hold; pay later places the order."""
     hold = _hold_or_404(token)
     if hold.status == Hold.Status.CONVERTED:
-        order = Order.objects.get(hold=hold)
-        return redirect("orders:order", code=order.code, secret=order.secret)
+        return _after_placing(Order.objects.get(hold=hold))
     try:
         quote = quote_hold(hold)
     except DomainError as error:  # its promo code expired or was used up since the selection
         context = {"event": hold.event, "message": error.message}
         return render(request, "orders/checkout_refused.html", context, status=error.http_status)
     status = 200
+    methods = _methods(quote.currency, quote.total_minor)
     if request.method == "POST":
-        form = BuyerForm(request.POST)
+        form = BuyerForm(request.POST, methods=methods)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -186,7 +200,7 @@ def checkout(request: HttpRequest, token: str) -> HttpResponse:
                 status = error.http_status
                 if error.code == OrderErrorCode.PRICE_MISMATCH:
                     form = BuyerForm(
-                        {**request.POST.dict(), "expected_total_minor": quote.total_minor},
+                        {**request.POST.dict(), "expected_total_minor": quote.total_minor}, methods=methods
                     )
                     if quote.taxation.reverse_charge:  # the VAT ID changed the total, not the prices
                         error = OrderError(
@@ -199,11 +213,11 @@ def checkout(request: HttpRequest, token: str) -> HttpResponse:
                         )
                     form.add_domain_error(error)
             else:
-                return redirect("orders:order", code=order.code, secret=order.secret)
+                return _after_placing(order)
         else:
             status = 400
     else:
-        form = BuyerForm(initial={"expected_total_minor": quote.total_minor})
+        form = BuyerForm(initial={"expected_total_minor": quote.total_minor}, methods=methods)
     context = {"hold": hold, "event": hold.event, "quote": quote, "form": form}
     return render(request, "orders/checkout.html", context, status=status)
 
@@ -213,10 +227,11 @@ def buy(request: HttpRequest, slug: str) -> HttpResponse:
     """One-page checkout: selection, promo code and buyer details in one request, sold in one transaction."""
     event = _event_or_404(slug)
     code_state = _code_state(event, request.POST.get("promo_code", ""))
+    currency = _currency(request)
     offer = event_offer(
-        event, with_addons=False, unlocked_ticket_type_ids=code_state.unlocked, currency=_currency(request)
+        event, with_addons=False, unlocked_ticket_type_ids=code_state.unlocked, currency=currency
     )
-    form = OneStepCheckoutForm(request.POST, offer=offer)
+    form = OneStepCheckoutForm(request.POST, offer=offer, methods=_methods(currency, 0))
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -237,7 +252,7 @@ def buy(request: HttpRequest, slug: str) -> HttpResponse:
             return render(
                 request, "orders/buy_refused.html", {"event": event, "form": form}, status=error.http_status
             )
-        return redirect("orders:order", code=order.code, secret=order.secret)
+        return _after_placing(order)
     return render(request, "orders/buy_refused.html", {"event": event, "form": form}, status=400)
 
 
@@ -251,6 +266,8 @@ def order_page(request: HttpRequest, code: str, secret: str) -> HttpResponse:
         "lines": order.lines.all(),
         "tickets": tickets_of(order),
         "invoices": invoices_of(order),
+        "payment": latest_payment(order),
+        "payment_options": payment_options(),
     }
     return render(request, "orders/order.html", context)
 

@@ -192,6 +192,18 @@ PAGES = [
             "save_region": "1",
         },
     ),
+    Page(
+        "payment_options",
+        frozenset({P.MANAGE_ORDERS}),
+        post=lambda s: {"card_enabled": "on", "box_office_enabled": "on"},
+    ),
+    Page(
+        "refund_retry",
+        frozenset({P.MANAGE_ORDERS}),
+        args=lambda s: [s.paid_order.code, 1],
+        post=no_data,
+        get=False,
+    ),
     Page("discount_list", frozenset({P.MANAGE_CATALOG})),
     Page(
         "discount_create",

@@ -22,7 +22,9 @@ from ticketing.invoices.selectors import invoice_of_order, invoices_of
 from ticketing.invoices.views import invoice_pdf_response
 from ticketing.orders.models import Order, Ticket
 from ticketing.orders.selectors import order_by_code, refunds_of, search_orders, tickets_of
-from ticketing.orders.services import cancel_order, mark_order_paid, refund_order
+from ticketing.orders.services import cancel_order, refund_order
+from ticketing.payments.selectors import disputes_of, payments_of
+from ticketing.payments.services import record_offline_payment, retry_provider_refund
 from ticketing.team.roles import Permission
 from ticketing.tickets.services import order_tickets_pdf
 
@@ -65,6 +67,8 @@ def _detail(
         "tickets": tickets_of(order),
         "refunds": refunds_of(order),
         "invoices": invoices_of(order),
+        "payments": payments_of(order),
+        "disputes": disputes_of(order),
         "log": entries_for(order)[:50],
         "refund_form": refund_form,
         "cancel_form": cancel_form,
@@ -99,7 +103,7 @@ def order_detail(request: HttpRequest, code: str) -> HttpResponse:
 def order_mark_paid(request: HttpRequest, code: str) -> HttpResponse:
     order = _order(code)
     try:
-        mark_order_paid(order=order, actor=actor(request))
+        record_offline_payment(order=order, actor=actor(request))
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -169,3 +173,25 @@ def order_invoice(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     if invoice is None:
         raise Http404("No such invoice.")
     return invoice_pdf_response(invoice)
+
+
+@requires(Permission.MANAGE_ORDERS)
+@require_POST
+def refund_retry(request: HttpRequest, code: str, refund_id: int) -> HttpResponse:
+    """Send a card refund the provider refused or never got again (same idempotency key)."""
+    order = _order(code)
+    refund = order.refunds.filter(pk=refund_id).first()
+    if refund is None:
+        raise Http404(_("No such refund."))
+    try:
+        refund = retry_provider_refund(refund=refund, actor=actor(request))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        if refund.provider_status == refund.ProviderStatus.FAILED:
+            messages.error(
+                request, _("The card refund failed again: %(reason)s") % {"reason": refund.provider_failure}
+            )
+        else:
+            messages.success(request, _("The card refund was sent again."))
+    return redirect("backoffice:order_detail", code=order.code)
