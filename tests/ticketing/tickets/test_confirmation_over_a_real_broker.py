@@ -46,7 +46,10 @@ def redis_worker(django_db_setup: None) -> Iterator[CeleryApp]:
     )
     with start_worker(broker_app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
         yield broker_app
+    # start_worker makes the broker app the default too, which threads started later (without a
+    # current app of their own) would queue to: give both back to the project's eager app.
     app.set_current()
+    app.set_default()
 
 
 @requires_redis
