@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import QuerySet
 
 from billing.payouts.selectors import payout_account_for
@@ -23,9 +24,22 @@ class MethodOffered:
     label: str
 
 
+_OPTIONS_CACHE_KEY = "payments:options"  # the cache key function prefixes the tenant's schema
+
+
 def payment_options() -> PaymentOptions:
-    """The shop's payment options (an unsaved row with the defaults when staff never changed them)."""
-    return PaymentOptions.objects.filter(pk=1).first() or PaymentOptions(pk=1)
+    """The shop's payment options (an unsaved row with the defaults when staff never changed them).
+
+    Cached per schema: every checkout reads them; update_payment_options forgets them."""
+    options: PaymentOptions | None = cache.get(_OPTIONS_CACHE_KEY)
+    if options is None:
+        options = PaymentOptions.objects.filter(pk=1).first() or PaymentOptions(pk=1)
+        cache.set(_OPTIONS_CACHE_KEY, options, 300)
+    return options
+
+
+def forget_payment_options() -> None:
+    cache.delete(_OPTIONS_CACHE_KEY)
 
 
 def card_payments_possible(*, currency: str) -> bool:

@@ -25,7 +25,7 @@ from billing.ledger import services as ledger
 from billing.payouts.selectors import payout_account_for
 from billing.reseller import current_reseller
 from core.money import Money
-from core.side_effects import enqueue_after_commit
+from core.side_effects import after_commit, enqueue_after_commit
 from ticketing.audit.services import record
 from ticketing.invoices.services import issue_invoice
 from ticketing.orders.models import Order, Refund
@@ -35,7 +35,7 @@ from ticketing.payments.errors import PaymentError, PaymentErrorCode
 from ticketing.payments.models import OPEN_STATUSES, Dispute, Payment, PaymentOptions
 from ticketing.payments.providers import provider_for_method, provider_named
 from ticketing.payments.providers.base import ChargeTerms, ProviderPayment, ProviderRefund
-from ticketing.payments.selectors import successful_payment
+from ticketing.payments.selectors import forget_payment_options, successful_payment
 from ticketing.team.access import require_permission
 from ticketing.team.roles import Permission
 
@@ -474,4 +474,7 @@ def update_payment_options(
             bank_transfer=bank_transfer_enabled,
             box_office=box_office_enabled,
         )
+        # Now, and again after commit: a request in between may cache the old row again.
+        forget_payment_options()
+        after_commit(forget_payment_options)
     return options

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -23,8 +24,21 @@ EU_COUNTRIES = frozenset(
 )  # fmt: skip
 
 
+_REGIONS_CACHE_KEY = "taxes:regions"  # the cache key function prefixes the tenant's schema
+
+
 def shop_regions() -> list[Region]:
-    return list(Region.objects.all())
+    """The shop's regions, cached per schema: every storefront request reads them, staff rarely
+    change them (taxes.services.save_region forgets them)."""
+    regions: list[Region] | None = cache.get(_REGIONS_CACHE_KEY)
+    if regions is None:
+        regions = list(Region.objects.all())
+        cache.set(_REGIONS_CACHE_KEY, regions, 300)
+    return regions
+
+
+def forget_regions() -> None:
+    cache.delete(_REGIONS_CACHE_KEY)
 
 
 def region_by_code(code: str) -> Region | None:

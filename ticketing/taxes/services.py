@@ -9,10 +9,12 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.money import known_currency
+from core.side_effects import after_commit
 from ticketing.audit.services import record
 from ticketing.catalog.models import TaxCategory
 from ticketing.taxes.errors import TaxError, TaxErrorCode
 from ticketing.taxes.models import JURISDICTION, Region, TaxRule
+from ticketing.taxes.selectors import forget_regions
 from ticketing.team.access import require_permission
 from ticketing.team.roles import Permission
 
@@ -85,6 +87,9 @@ def save_region(
             currency=currency,
             tax_jurisdiction=tax_jurisdiction,
         )
+        # Now, and again after commit: a request in between may cache the old rows again.
+        forget_regions()
+        after_commit(forget_regions)
     return region
 
 
