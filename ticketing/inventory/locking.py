@@ -13,6 +13,9 @@ just before their transaction commits. ``SET LOCAL lock_timeout`` bounds the wai
 buyer who would queue longer gets a clear "busy, try again" and nothing changes. The
 check constraint ``stock_never_oversold`` makes the database refuse any row that would
 still oversell.
+
+A sale also answers, from the same UPDATE (``RETURNING``, no extra query), whether it
+sold an event's last ticket, so the caller can record ``event.sold_out``.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ from django.db import DatabaseError, connection
 from ticketing.inventory.errors import InventoryError, InventoryErrorCode
 
 _LOCK_NOT_AVAILABLE = "55P03"
+# The event id when this row is an event's overall stock and every unit is now sold.
+_SOLD_OUT_EVENT = "CASE WHEN ticket_type_id IS NULL AND addon_id IS NULL AND sold = capacity THEN event_id END"
 _DEADLOCK_DETECTED = "40P01"
 
 
@@ -63,24 +68,35 @@ def bounded_wait() -> Iterator[None]:
         raise
 
 
-def take(quantities: Mapping[int, int], *, into: Literal["held", "sold"]) -> None:
-    """Add quantities (by stock id) to ``held`` or ``sold`` where they fit; raises OutOfStock otherwise."""
+def take(quantities: Mapping[int, int], *, into: Literal["held", "sold"]) -> set[int]:
+    """Add quantities (by stock id) to ``held`` or ``sold`` where they fit; raises OutOfStock otherwise.
+
+    Gives the ids of the events this sold out (none when only holding).
+    """
     column = {"held": "held", "sold": "sold"}[into]
+    sold_out: set[int] = set()
     with bounded_wait(), connection.cursor() as cursor:
         for stock_id in sorted(quantities):
             quantity = quantities[stock_id]
             cursor.execute(
                 f"UPDATE inventory_stock SET {column} = {column} + %s "
-                "WHERE id = %s AND capacity - held - sold >= %s",
+                f"WHERE id = %s AND capacity - held - sold >= %s RETURNING {_SOLD_OUT_EVENT}",
                 [quantity, stock_id, quantity],
             )
-            if cursor.rowcount != 1:
+            row = cursor.fetchone()
+            if row is None:
                 raise OutOfStock(stock_id)
+            if row[0] is not None and into == "sold":
+                sold_out.add(row[0])
+    return sold_out
 
 
-def convert_held_to_sold(quantities: Mapping[int, int]) -> None:
-    """Turn held units into sold ones (a hold becomes an order); capacity is already reserved."""
-    _move(quantities, "held = held - %s, sold = sold + %s", "held >= %s", 2)
+def convert_held_to_sold(quantities: Mapping[int, int]) -> set[int]:
+    """Turn held units into sold ones (a hold becomes an order); capacity is already reserved.
+
+    Gives the ids of the events this sold out.
+    """
+    return _move(quantities, "held = held - %s, sold = sold + %s", "held >= %s", 2)
 
 
 def give_back(quantities: Mapping[int, int], *, from_: Literal["held", "sold"]) -> None:
@@ -100,14 +116,19 @@ def resize(stock_id: int, capacity: int) -> None:
             raise OutOfStock(stock_id)
 
 
-def _move(quantities: Mapping[int, int], assignment: str, guard: str, uses: int) -> None:
+def _move(quantities: Mapping[int, int], assignment: str, guard: str, uses: int) -> set[int]:
+    sold_out: set[int] = set()
     with bounded_wait(), connection.cursor() as cursor:
         for stock_id in sorted(quantities):
             quantity = quantities[stock_id]
             cursor.execute(
-                f"UPDATE inventory_stock SET {assignment} WHERE id = %s AND {guard}",
+                f"UPDATE inventory_stock SET {assignment} WHERE id = %s AND {guard} RETURNING {_SOLD_OUT_EVENT}",
                 [*([quantity] * uses), stock_id, quantity],
             )
-            if cursor.rowcount != 1:
+            row = cursor.fetchone()
+            if row is None:
                 # Counters and hold/order lines disagree: a bug, never a buyer's mistake.
                 raise RuntimeError(f"Stock {stock_id} cannot give up {quantity}: counters out of step.")
+            if row[0] is not None:
+                sold_out.add(row[0])
+    return sold_out

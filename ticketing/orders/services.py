@@ -40,6 +40,7 @@ from ticketing.inventory.services import (
     Selection,
     check_selection,
     hold_stock_quantities,
+    record_if_sold_out,
     reserve_tickets,
     take_stock,
 )
@@ -47,6 +48,9 @@ from ticketing.orders.errors import OrderError, OrderErrorCode
 from ticketing.orders.models import Order, OrderLine, Refund, Ticket
 from ticketing.orders.pricing import Quote, quote
 from ticketing.orders.tasks import send_order_confirmation, settle_cancelled_event
+from ticketing.outbox.models import EventType
+from ticketing.outbox.payloads import event_payload, order_payload, refund_payload
+from ticketing.outbox.services import record_event, record_events
 from ticketing.team.access import require_permission
 from ticketing.team.roles import Permission
 
@@ -249,6 +253,12 @@ def _record_placed(order: Order, priced: Quote, **data: Any) -> None:
     if priced.discount_minor:
         data.update(discount_minor=priced.discount_minor, discounts=priced.discount_labels)
     record(action="order.placed", target=order, total_minor=order.total_minor, code=order.code, **data)
+    # One INSERT for the outbox: a free order is created paid, and says both.
+    payload = order_payload(order)
+    events = [(EventType.ORDER_CREATED, payload)]
+    if order.status == Order.Status.PAID:
+        events.append((EventType.ORDER_PAID, payload))
+    record_events(events)
 
 
 def start_checkout(*, event: Event, selection: Selection, promo_code: str = "") -> Hold:
@@ -313,7 +323,8 @@ def _place(hold: Hold, buyer: Buyer, payment_method: str, expected_total_minor: 
         _record_placed(order, priced, hold=hold.pk)
         if priced.promo_code_id is not None:
             use_code(discount_id=priced.promo_code_id, code=priced.promo_code)
-        locking.convert_held_to_sold(hold_stock_quantities([hold]))
+        sold_out = locking.convert_held_to_sold(hold_stock_quantities([hold]))
+        record_if_sold_out(event=hold.event, sold_out_event_ids=sold_out)
         _after_order_placed(order)
     return order
 
@@ -347,6 +358,7 @@ def mark_order_paid(*, order: Order, actor: User | None) -> Order:
         order.paid_at = timezone.now()
         order.save(update_fields=["status", "paid_at"])
         record(action="order.paid", target=order, actor=actor, total_minor=order.total_minor)
+        record_event(type=EventType.ORDER_PAID, payload=order_payload(order))
         ledger.record_sale(order=order, collected_by=ledger.CollectedBy.RESELLER)  # billing: same transaction
     return order
 
@@ -396,6 +408,7 @@ def cancel_order(*, order: Order, actor: User | None, reason: str = "") -> Order
         order.status = Order.Status.CANCELLED
         order.save(update_fields=["status"])
         record(action="order.cancelled", target=order, actor=actor, reason=reason)
+        record_event(type=EventType.ORDER_CANCELLED, payload={**order_payload(order), "reason": reason})
         give_back_code_use(code=order.promo_code)
         locking.give_back(quantities, from_="sold")
     return order
@@ -447,6 +460,10 @@ def refund_order(
             tickets=[ticket.public_id for ticket in tickets],
             reason=reason,
         )
+        record_event(
+            type=EventType.ORDER_REFUNDED,
+            payload=refund_payload(order, refund, [ticket.public_id for ticket in tickets]),
+        )
         locking.give_back(quantities, from_="sold")
     return refund
 
@@ -460,6 +477,7 @@ def cancel_event(*, actor: User | None, event: Event, reason: str = "") -> Event
     require_permission(actor, Permission.MANAGE_CATALOG, Permission.MANAGE_ORDERS)
     with transaction.atomic(durable=True):
         event = mark_event_cancelled(actor=actor, event=event, reason=reason)
+        record_event(type=EventType.EVENT_CANCELLED, payload={**event_payload(event), "reason": reason})
         enqueue_after_commit(
             settle_cancelled_event, event_id=event.pk, actor_id=actor.pk if actor else None, reason=reason
         )
@@ -508,6 +526,7 @@ def expire_unpaid_orders(*, now: datetime | None = None) -> int:
             order.status = Order.Status.EXPIRED
             order.save(update_fields=["status"])
             record(action="order.expired", target=order)
+            record_event(type=EventType.ORDER_EXPIRED, payload=order_payload(order))
             give_back_code_use(code=order.promo_code)
             locking.give_back(quantities, from_="sold")
         expired += 1

@@ -1,0 +1,56 @@
+"""Recording domain events: one INSERT in the caller's transaction, relays told after its commit.
+
+Any service calls ``record_event(type=..., payload=...)`` inside its durable transaction,
+so the event exists exactly when the change does (a rolled-back order leaves no event).
+Who relays the events is configuration, not an import: ``settings.OUTBOX_RELAY_TASKS``
+names Celery tasks (dotted paths) queued once the transaction commits, and the relay's
+own beat schedule sweeps up whatever was written while no worker ran.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Mapping
+from functools import cache
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+from core.side_effects import after_commit
+from ticketing.outbox.models import EventType, OutboxEvent
+
+
+def new_event_id() -> str:
+    return f"evt_{secrets.token_hex(12)}"
+
+
+def record_event(*, type: EventType | str, payload: Mapping[str, Any]) -> OutboxEvent:
+    """Append one domain event to the outbox, in the caller's transaction."""
+    return record_events([(type, payload)])[0]
+
+
+def record_events(events: Iterable[tuple[EventType | str, Mapping[str, Any]]]) -> list[OutboxEvent]:
+    """Append several events in one INSERT (an order that is created already paid)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("Domain events are recorded inside the transaction of the change they describe.")
+    rows = [
+        OutboxEvent(public_id=new_event_id(), type=str(EventType(event_type)), payload=dict(payload))
+        for event_type, payload in events
+    ]
+    if not rows:
+        return []
+    OutboxEvent.objects.bulk_create(rows)
+    after_commit(_tell_relays)
+    return rows
+
+
+@cache
+def _relay_tasks() -> list[Any]:
+    return [import_string(path) for path in settings.OUTBOX_RELAY_TASKS]
+
+
+def _tell_relays() -> None:
+    for task in _relay_tasks():
+        task.delay()
