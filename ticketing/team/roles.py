@@ -28,6 +28,7 @@ class Permission(StrEnum):
     VIEW_REPORTS = "view_reports"  # sales figures
     MANAGE_TEAM = "manage_team"  # invite, change roles, remove
     MANAGE_BRANDING = "manage_branding"  # the shop's look, legal pages, translations, custom domains
+    MANAGE_WEBHOOKS = "manage_webhooks"  # webhook endpoints, their secrets and deliveries
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -41,7 +42,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 ROLE_DESCRIPTIONS: dict[Role, str] = {
     Role.OWNER: "Everything, including the team.",
     Role.MANAGER: (
-        "Events, discounts, orders, refunds, box office, reports, branding and domains; not the team."
+        "Events, discounts, orders, refunds, box office, reports, branding, domains and webhooks; "
+        "not the team."
     ),
     Role.BOX_OFFICE: "Finds orders, takes payments at the door and scans tickets.",
     Role.SCANNER: "Scans tickets at the entrance.",
