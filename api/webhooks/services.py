@@ -371,6 +371,9 @@ def _send(delivery: Delivery, number: int) -> Answer:
 
 def _attempt(delivery_id: int, *, manual: bool, now: datetime) -> Delivery:
     delivery = Delivery.objects.select_related("event", "endpoint").get(pk=delivery_id)
+    if not delivery.endpoint.active:  # switched off since the claim (by an earlier attempt of the batch)
+        Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.PENDING).update(next_attempt_at=now)
+        return delivery
     number = delivery.attempts + 1
     started_at = timezone.now()
     answer = _send(delivery, number)
