@@ -7,6 +7,7 @@ urlpatterns = [
     path("backoffice/billing/", include("billing.reports.urls")),
     path("backoffice/", include("branding.backoffice_urls")),
     path("backoffice/", include("ticketing.backoffice.urls")),
+    path("backoffice/", include("api.webhooks.backoffice_urls")),
     path("api/v1/billing/", include("billing.reports.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),  # the language switcher posts to i18n/setlang/
     path("", include("branding.urls")),
