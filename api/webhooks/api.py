@@ -10,7 +10,7 @@ basename="webhook-endpoint")`` and ``router.register("webhook-deliveries",
 DeliveryViewSet, basename="webhook-delivery")``):
 
     GET/POST          /webhook-endpoints/              list, create (the answer holds the secret, once)
-    GET/PATCH/DELETE  /webhook-endpoints/{id}/         read, change (url, event types, description, active), delete
+    GET/PATCH/DELETE  /webhook-endpoints/{id}/         read, change (url, types, description, active), delete
     POST              /webhook-endpoints/{id}/roll-secret/   new secret (shown once)
     POST              /webhook-endpoints/{id}/test/    send a webhook.test event
     GET               /webhook-endpoints/{id}/deliveries/    its delivery log
@@ -128,7 +128,7 @@ def acting_user(request: Request) -> User | None:
     return user if isinstance(user, User) and user.is_authenticated else None
 
 
-class _WebhookViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
+class _WebhookViewSet(viewsets.GenericViewSet):
     def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, DomainError):
             return problem(exc)

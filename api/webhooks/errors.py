@@ -11,7 +11,7 @@ class WebhookErrorCode(StrEnum):
     INVALID_EVENT_TYPES = "invalid_event_types"
     INVALID_DESCRIPTION = "invalid_description"
     ENDPOINT_DISABLED = "endpoint_disabled"
-    SECRET_UNREADABLE = "secret_unreadable"
+    SECRET_UNREADABLE = "secret_unreadable"  # noqa: S105 (an error code, not a secret)
 
 
 class WebhookError(DomainError):

@@ -30,7 +30,11 @@ class EndpointForm(BackofficeForm):
     @classmethod
     def for_endpoint(cls, endpoint: WebhookEndpoint) -> EndpointForm:
         return cls(
-            initial={"url": endpoint.url, "description": endpoint.description, "event_types": endpoint.event_types}
+            initial={
+                "url": endpoint.url,
+                "description": endpoint.description,
+                "event_types": endpoint.event_types,
+            }
         )
 
     def values(self) -> dict[str, Any]:

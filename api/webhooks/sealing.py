@@ -30,7 +30,9 @@ def _key(secret_key: str) -> bytes:
 
 def seal_secret(secret: str) -> bytes:
     nonce = os.urandom(_NONCE_LENGTH)
-    return _FORMAT + nonce + AESGCM(_key(settings.SECRET_KEY)).encrypt(nonce, secret.encode(), _ASSOCIATED_DATA)
+    return (
+        _FORMAT + nonce + AESGCM(_key(settings.SECRET_KEY)).encrypt(nonce, secret.encode(), _ASSOCIATED_DATA)
+    )
 
 
 def open_secret(sealed: bytes) -> str:

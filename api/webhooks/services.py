@@ -201,7 +201,9 @@ def redeliver(*, actor: User | None, delivery: Delivery) -> Delivery:
     """Send a delivery again now, whatever its state: one more attempt, logged like the others."""
     require_permission(actor, Permission.MANAGE_WEBHOOKS)
     with transaction.atomic(durable=True):
-        delivery = Delivery.objects.select_for_update(of=("self",)).select_related("endpoint").get(pk=delivery.pk)
+        delivery = (
+            Delivery.objects.select_for_update(of=("self",)).select_related("endpoint").get(pk=delivery.pk)
+        )
         _require_active(delivery.endpoint)
         delivery.status = Delivery.Status.PENDING
         delivery.next_attempt_at = timezone.now()
@@ -293,7 +295,7 @@ def retry_delay(attempts_made: int, *, rng: random.Random | None = None) -> time
     base = settings.WEBHOOK_RETRY_BASE_SECONDS
     ceiling = settings.WEBHOOK_RETRY_MAX_SECONDS
     nominal = min(ceiling, base * 2 ** max(attempts_made - 1, 0))
-    jitter = (rng or random).uniform(0.8, 1.2)  # noqa: S311 (spreading load, not a secret)
+    jitter = (rng or random).uniform(0.8, 1.2)
     return timedelta(seconds=min(ceiling, nominal * jitter))
 
 
@@ -353,7 +355,7 @@ def _send(delivery: Delivery, number: int) -> Answer:
     endpoint = delivery.endpoint
     try:
         target = resolve_target(endpoint.url)  # again at every attempt: DNS may have changed
-        secret = open_secret(endpoint.secret_sealed)
+        secret = open_secret(bytes(endpoint.secret_sealed))
     except WebhookError as refusal:
         return Answer(status_code=None, excerpt="", error=refusal.message[:300], duration_ms=0)
     body = event_body(delivery.event)
@@ -399,7 +401,11 @@ def _attempt(delivery_id: int, *, manual: bool, now: datetime) -> Delivery:
                 now,
             )
         elif number >= delivery.attempts_allowed:
-            delivery.status, delivery.next_attempt_at, delivery.completed_at = Delivery.Status.FAILED, None, now
+            delivery.status, delivery.next_attempt_at, delivery.completed_at = (
+                Delivery.Status.FAILED,
+                None,
+                now,
+            )
         else:
             delivery.next_attempt_at = now + retry_delay(number)
         delivery.save(

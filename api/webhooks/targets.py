@@ -67,10 +67,10 @@ def resolve_target(url: str) -> Target:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
         raise _refuse(_("The host name %(host)s could not be resolved.") % {"host": host}) from None
-    addresses = [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
-    if not settings.WEBHOOK_ALLOW_PRIVATE_TARGETS:
-        if not addresses or not all(_is_public(address) for address in addresses):
-            raise _refuse(
-                _("Webhooks are only sent to public internet addresses, not to %(host)s.") % {"host": host}
-            )
+    addresses = [ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos]
+    allowed = settings.WEBHOOK_ALLOW_PRIVATE_TARGETS or all(_is_public(address) for address in addresses)
+    if not addresses or not allowed:
+        raise _refuse(
+            _("Webhooks are only sent to public internet addresses, not to %(host)s.") % {"host": host}
+        )
     return Target(scheme=scheme, host=host, port=port, path=path, address=str(addresses[0]))

@@ -31,7 +31,9 @@ from ticketing.inventory.errors import InventoryError, InventoryErrorCode
 
 _LOCK_NOT_AVAILABLE = "55P03"
 # The event id when this row is an event's overall stock and every unit is now sold.
-_SOLD_OUT_EVENT = "CASE WHEN ticket_type_id IS NULL AND addon_id IS NULL AND sold = capacity THEN event_id END"
+_SOLD_OUT_EVENT = (
+    "CASE WHEN ticket_type_id IS NULL AND addon_id IS NULL AND sold = capacity THEN event_id END"
+)
 _DEADLOCK_DETECTED = "40P01"
 
 
@@ -122,7 +124,8 @@ def _move(quantities: Mapping[int, int], assignment: str, guard: str, uses: int)
         for stock_id in sorted(quantities):
             quantity = quantities[stock_id]
             cursor.execute(
-                f"UPDATE inventory_stock SET {assignment} WHERE id = %s AND {guard} RETURNING {_SOLD_OUT_EVENT}",
+                f"UPDATE inventory_stock SET {assignment} "
+                f"WHERE id = %s AND {guard} RETURNING {_SOLD_OUT_EVENT}",
                 [*([quantity] * uses), stock_id, quantity],
             )
             row = cursor.fetchone()

@@ -16,9 +16,6 @@ from ticketing.catalog.models import AddOn, Event, TicketType
 from ticketing.inventory import locking
 from ticketing.inventory.errors import InventoryError, InventoryErrorCode
 from ticketing.inventory.models import Hold, HoldLine, Stock
-from ticketing.outbox.models import EventType
-from ticketing.outbox.payloads import event_payload
-from ticketing.outbox.services import record_event
 from ticketing.inventory.selectors import (
     AddOnOffer,
     EventOffer,
@@ -27,6 +24,9 @@ from ticketing.inventory.selectors import (
     due_holds,
     event_offer,
 )
+from ticketing.outbox.models import EventType
+from ticketing.outbox.payloads import event_payload
+from ticketing.outbox.services import record_event
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ import pytest
 from django_tenants.utils import tenant_context
 
 from accounts.models import User
-from tenants.models import Tenant
 from api.webhooks.services import EndpointWithSecret, create_endpoint
+from tenants.models import Tenant
 from ticketing.inventory.services import Selection
 from ticketing.orders.models import Order
 from ticketing.orders.services import Buyer, buy_tickets

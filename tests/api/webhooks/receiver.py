@@ -46,7 +46,9 @@ def running_receiver(path: str = "/hooks") -> Iterator[Receiver]:
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             with receiver.lock:
                 receiver.received.append(
-                    Received(path=self.path, headers={k.lower(): v for k, v in self.headers.items()}, body=body)
+                    Received(
+                        path=self.path, headers={k.lower(): v for k, v in self.headers.items()}, body=body
+                    )
                 )
                 status = receiver.answers.pop(0) if receiver.answers else 200
             answer = b'{"ok": true}' if status < 300 else b"receiver says no"

@@ -25,14 +25,22 @@ ENDPOINT = {"get": "retrieve", "patch": "partial_update", "delete": "destroy"}
 
 
 def call(view: Any, actions: dict[str, str], method: str, user: User, data: Any = None, **kwargs: Any) -> Any:
-    request = getattr(factory, method)("/", data, format="json") if data is not None else getattr(factory, method)("/")
+    request = (
+        getattr(factory, method)("/", data, format="json")
+        if data is not None
+        else getattr(factory, method)("/")
+    )
     force_authenticate(request, user=user)
     return view.as_view(actions)(request, **kwargs)
 
 
 def test_create_list_change_and_delete_an_endpoint(owner: User, receiver: Receiver) -> None:
     created = call(
-        WebhookEndpointViewSet, ENDPOINTS, "post", owner, {"url": receiver.url, "event_types": ["order.created"]}
+        WebhookEndpointViewSet,
+        ENDPOINTS,
+        "post",
+        owner,
+        {"url": receiver.url, "event_types": ["order.created"]},
     )
     assert created.status_code == 201
     secret, pk = created.data["secret"], created.data["id"]

@@ -82,14 +82,18 @@ def test_a_failing_receiver_is_retried_with_backoff_until_it_answers(receiver: R
     deliver_due(now=now)
     delivery = deliveries_to(created.endpoint)[0]
     assert delivery.status == "pending" and delivery.attempts == 1 and delivery.last_status_code == 500
+    assert delivery.next_attempt_at is not None
     assert timedelta(seconds=48) <= delivery.next_attempt_at - now <= timedelta(seconds=72)
 
     assert deliver_due(now=now + timedelta(seconds=30)) == 0  # not due yet
     deliver_due(now=now + timedelta(seconds=80))
     delivery.refresh_from_db()
     assert delivery.attempts == 2 and delivery.last_status_code == 503
-    assert timedelta(seconds=96) <= delivery.next_attempt_at - (now + timedelta(seconds=80)) <= timedelta(
-        seconds=144
+    assert delivery.next_attempt_at is not None
+    assert (
+        timedelta(seconds=96)
+        <= delivery.next_attempt_at - (now + timedelta(seconds=80))
+        <= timedelta(seconds=144)
     )
 
     deliver_due(now=now + timedelta(seconds=300))
@@ -123,7 +127,7 @@ def test_an_unreachable_receiver_is_logged_as_a_failed_attempt(loopback_allowed:
 
     with running_receiver() as gone:
         url = gone.url
-    created = endpoint_for(type("R", (), {"url": url})(), "order.created")  # type: ignore[arg-type]
+    created = endpoint_for(Receiver(url=url), "order.created")
     buy()
     relay_outbox()
     deliver_due()

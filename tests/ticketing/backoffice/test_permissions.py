@@ -219,7 +219,9 @@ PAGES = [
     webhooks_page(
         "endpoint_roll_secret", args=lambda s: [s.webhook_delivery.endpoint_id], post=no_data, get=False
     ),
-    webhooks_page("endpoint_delete", args=lambda s: [s.webhook_delivery.endpoint_id], post=no_data, get=False),
+    webhooks_page(
+        "endpoint_delete", args=lambda s: [s.webhook_delivery.endpoint_id], post=no_data, get=False
+    ),
     webhooks_page("delivery_detail", args=lambda s: [s.webhook_delivery.pk]),
     webhooks_page("delivery_redeliver", args=lambda s: [s.webhook_delivery.pk], post=no_data, get=False),
 ]

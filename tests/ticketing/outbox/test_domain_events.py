@@ -80,7 +80,9 @@ def test_payment_cancellation_and_refund_are_recorded() -> None:
     assert refunded["refund"]["id"] == refund.pk
     assert refunded["refund"]["amount"] == {"amount": 2000, "currency": "USD"}
     assert len(refunded["refund"]["tickets"]) == 2
-    assert OutboxEvent.objects.get(type="order.cancelled", payload__id=unpaid.pk).payload["reason"] == "No show"
+    assert (
+        OutboxEvent.objects.get(type="order.cancelled", payload__id=unpaid.pk).payload["reason"] == "No show"
+    )
 
 
 def test_cancelling_an_event_records_event_cancelled() -> None:
