@@ -338,6 +338,9 @@ TLS_ASK_PATH = os.environ.get("TLS_ASK_PATH", "/internal/tls/allowed-hostname/")
 # Domain events (ticketing.outbox): Celery tasks queued after each commit that recorded some.
 # The webhook relay is the one relay; the domains never import it (see the README).
 OUTBOX_RELAY_TASKS = ["api.webhooks.tasks.relay_outbox"]
+# A process queues at most one relay per shop per this many seconds (a relay per order would
+# cost the on-sale rush a broker round trip per order); events wait at most this long.
+OUTBOX_RELAY_COALESCE_SECONDS = float(os.environ.get("OUTBOX_RELAY_COALESCE_SECONDS", "0.5"))
 
 # Outgoing webhooks (api/webhooks). Targets must be public HTTPS addresses: private, loopback
 # and link-local ones are refused (SSRF) unless allowed here, as the tests and a local demo do.

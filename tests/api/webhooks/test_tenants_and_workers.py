@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any, cast
 
 import pytest
+import redis
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_prerun
 from django.db import connection as default_connection
@@ -22,6 +23,7 @@ from controlplane.celery import app
 from tenants.context import current_schema_name
 from tenants.models import Tenant
 from tests.services import requires_redis
+from ticketing.outbox import services as outbox
 from ticketing.outbox.models import OutboxEvent
 
 from .conftest import buy
@@ -64,7 +66,9 @@ def _broker_app(name: str, database: int) -> CeleryApp:
 def cleanup_webhooks(committed: None) -> Iterator[None]:
     """Committed rows of these tests are removed from both shops afterwards."""
     last_event = {slug: _last_event_id(slug) for slug in ("acme", "bravo")}
+    outbox._relay_starts.clear()
     yield
+    outbox._relay_starts.clear()
     app.set_current()
     app.set_default()
     for slug, last in last_event.items():
@@ -119,20 +123,26 @@ def test_the_relay_runs_on_a_worker_in_the_schema_of_the_shop_that_queued_it() -
 
 @requires_redis
 @pytest.mark.usefixtures("cleanup_webhooks", "loopback_allowed")
-def test_events_written_while_no_worker_runs_are_delivered_by_the_sweep() -> None:
+def test_events_written_while_no_worker_runs_are_delivered_by_the_sweep(settings) -> None:
+    settings.OUTBOX_RELAY_COALESCE_SECONDS = 600  # however slow this machine, the orders fall in one window
     no_worker = _broker_app("webhooks-no-worker", 13)
     no_worker.control.purge()
+    queued = redis.Redis.from_url("redis://127.0.0.1:6379/13")
     with running_receiver() as receiver:
         _endpoint_in("acme", receiver)
         connection.set_tenant(Tenant.objects.get(schema_name="acme"))
         no_worker.set_current()  # the relay is queued on Redis, where no worker listens
         try:
-            codes = {buy().code, buy().code}
+            codes = {buy().code, buy().code, buy().code}
         finally:
             app.set_current()
             connection.set_schema_to_public()
+        # Three orders, one relay queued: it starts after all three commits and would take them all.
+        tasks = [json.loads(message)["headers"]["task"] for message in queued.lrange("celery", 0, -1)]
+        assert tasks.count("webhooks.relay_outbox") == 1
+        assert tasks.count("orders.send_order_confirmation") == 3
         with schema_context("acme"):
-            assert OutboxEvent.objects.filter(relayed_at__isnull=True, payload__code__in=codes).count() == 2
+            assert OutboxEvent.objects.filter(relayed_at__isnull=True, payload__code__in=codes).count() == 3
         assert receiver.received == []
 
         # Beat runs the sweep in the public schema; eager here, it relays and delivers at once.
