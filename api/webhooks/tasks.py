@@ -14,12 +14,17 @@ from django_tenants.utils import tenant_context
 from api.webhooks import selectors, services
 from ticketing.schedule import shops
 
+DELIVERY_BATCH = 100
+
 
 @shared_task(name="webhooks.relay_outbox")
 def relay_outbox() -> int:
     """Fan the shop's new outbox events out to its endpoints, then attempt what is due."""
     relayed = services.relay_outbox()
-    services.deliver_due()
+    # A few batches per run; whatever is left is due and the next sweep takes it.
+    for _ in range(10):
+        if services.deliver_due(limit=DELIVERY_BATCH) < DELIVERY_BATCH:
+            break
     return relayed
 
 

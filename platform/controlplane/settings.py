@@ -226,6 +226,7 @@ CELERY_BEAT_SCHEDULE = {
     "send-scheduled-reports": {"task": "billing_reports.send_scheduled_reports", "schedule": 3600.0},
     # Outbox events written while no worker ran, and webhook retries that are due.
     "sweep-webhooks": {"task": "webhooks.sweep_everywhere", "schedule": 30.0},
+    "prune-outbox": {"task": "outbox.prune_everywhere", "schedule": 86400.0},
 }
 
 # Longest a buyer waits for an inventory row lock before "busy, try again" (PostgreSQL interval).
@@ -341,6 +342,8 @@ OUTBOX_RELAY_TASKS = ["api.webhooks.tasks.relay_outbox"]
 # A process queues at most one relay per shop per this many seconds (a relay per order would
 # cost the on-sale rush a broker round trip per order); events wait at most this long.
 OUTBOX_RELAY_COALESCE_SECONDS = float(os.environ.get("OUTBOX_RELAY_COALESCE_SECONDS", "0.5"))
+# Relayed events (and their webhook delivery logs) are kept this long.
+OUTBOX_RETENTION_DAYS = int(os.environ.get("OUTBOX_RETENTION_DAYS", "30"))
 
 # Outgoing webhooks (api/webhooks). Targets must be public HTTPS addresses: private, loopback
 # and link-local ones are refused (SSRF) unless allowed here, as the tests and a local demo do.

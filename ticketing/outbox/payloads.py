@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # attributes only: inventory records events too and must not import orders
     from ticketing.catalog.models import Event
-    from ticketing.orders.models import Order, Refund
+    from ticketing.orders.models import Order, Refund, Ticket
 
 
 def money(amount_minor: int, currency: str) -> dict[str, Any]:
@@ -70,4 +70,17 @@ def event_payload(event: Event) -> dict[str, Any]:
         "ends_at": _time(event.ends_at),
         "timezone": event.timezone,
         "capacity": event.capacity,
+    }
+
+
+def ticket_payload(ticket: Ticket) -> dict[str, Any]:
+    """For ``ticket.checked_in`` (recorded by the check-in service, with its own fields added)."""
+    return {
+        "object": "ticket",
+        "id": ticket.public_id,
+        "order": ticket.order_id,
+        "event": ticket.event_id,
+        "ticket_type": ticket.ticket_type_id,
+        "attendee_name": ticket.attendee_name,
+        "status": ticket.status,
     }

@@ -17,11 +17,13 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from core.side_effects import after_commit
@@ -77,3 +79,21 @@ def _tell_relays() -> None:
         delay = settings.OUTBOX_RELAY_COALESCE_SECONDS
         task.apply_async(countdown=delay)
         _relay_starts[key] = now + delay
+
+
+def prune_events(*, now: datetime | None = None, batch_size: int = 1000) -> int:
+    """Delete relayed events older than OUTBOX_RETENTION_DAYS (their webhook deliveries go with them)."""
+    before = (now or timezone.now()) - timedelta(days=settings.OUTBOX_RETENTION_DAYS)
+    pruned = 0
+    while True:
+        with transaction.atomic(durable=True):
+            old = list(
+                OutboxEvent.objects.filter(created_at__lt=before, relayed_at__isnull=False)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:batch_size]
+            )
+            if old:
+                OutboxEvent.objects.filter(pk__in=old).delete()
+        pruned += len(old)
+        if len(old) < batch_size:
+            return pruned

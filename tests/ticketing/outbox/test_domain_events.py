@@ -129,3 +129,32 @@ def test_the_order_path_pays_one_insert_and_no_read_for_its_event() -> None:
 def test_unknown_event_types_are_refused() -> None:
     with pytest.raises(ValueError):
         record_event(type="order.teleported", payload={})
+
+
+def test_old_relayed_events_are_pruned_with_their_deliveries(settings) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from api.webhooks.models import Delivery, WebhookEndpoint
+    from ticketing.outbox.services import prune_events
+
+    settings.OUTBOX_RETENTION_DAYS = 30
+    event, ticket_type = on_sale_event()
+    order = buy_tickets(event=event, selection=Selection(tickets={ticket_type.pk: 1}), buyer=BUYER)
+    row = OutboxEvent.objects.get(payload__object="order", payload__id=order.pk)
+    endpoint = WebhookEndpoint.objects.create(
+        url="https://93.184.215.14/", secret_sealed=b"x", event_types=["*"]
+    )
+    Delivery.objects.create(event=row, endpoint=endpoint, attempts_allowed=1, next_attempt_at=timezone.now())
+
+    later = timezone.now() + timedelta(days=31)
+    prune_events(now=later)
+    assert OutboxEvent.objects.filter(pk=row.pk).exists()  # not relayed yet: kept
+
+    OutboxEvent.objects.filter(pk=row.pk).update(relayed_at=timezone.now())
+    prune_events(now=timezone.now() + timedelta(days=29))
+    assert OutboxEvent.objects.filter(pk=row.pk).exists()  # not old enough
+    assert prune_events(now=later) >= 1
+    assert not OutboxEvent.objects.filter(pk=row.pk).exists()
+    assert not Delivery.objects.filter(endpoint=endpoint).exists()
