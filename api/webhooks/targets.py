@@ -3,10 +3,10 @@
 A shop's staff choose the URL, so without a guard the platform would POST wherever they
 point it: its own loopback services, the cloud's metadata address (169.254.169.254),
 the private network (SSRF). Every address the name resolves to must be globally
-routable, and the request then goes to that checked address (``Target.address``), so a
-DNS answer that changes between the check and the connection (rebinding) cannot slip
-through. ``WEBHOOK_ALLOW_PRIVATE_TARGETS`` and ``WEBHOOK_ALLOW_HTTP`` lift the rules for
-tests and local demos.
+routable, and the request then goes to those checked addresses (``Target.addresses``),
+so a DNS answer that changes between the check and the connection (rebinding) cannot
+slip through. ``WEBHOOK_ALLOW_PRIVATE_TARGETS`` and ``WEBHOOK_ALLOW_HTTP`` lift the rules
+for tests and local demos.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ class Target:
     host: str
     port: int
     path: str  # with the query string
-    address: str  # the checked IP address to connect to
+    addresses: tuple[str, ...]  # the checked IP addresses, tried in order
 
 
 def _refuse(message: str, code: WebhookErrorCode = WebhookErrorCode.TARGET_NOT_ALLOWED) -> WebhookError:
@@ -73,4 +73,5 @@ def resolve_target(url: str) -> Target:
         raise _refuse(
             _("Webhooks are only sent to public internet addresses, not to %(host)s.") % {"host": host}
         )
-    return Target(scheme=scheme, host=host, port=port, path=path, address=str(addresses[0]))
+    unique = tuple(dict.fromkeys(str(address) for address in addresses))
+    return Target(scheme=scheme, host=host, port=port, path=path, addresses=unique)

@@ -13,6 +13,8 @@ import ssl
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
+
 from api.webhooks.targets import Target
 
 EXCERPT_BYTES = 1024
@@ -30,22 +32,35 @@ class Answer:
         return self.status_code is not None and 200 <= self.status_code < 300
 
 
+def _connect(addresses: tuple[str, ...], port: int, timeout: float | None) -> socket.socket:
+    """A socket to the first checked address that answers (IPv6 and IPv4 names have several)."""
+    failure: OSError | None = None
+    for address in addresses:
+        try:
+            return socket.create_connection((address, port), timeout)
+        except OSError as error:
+            failure = error
+    raise failure or OSError("no address to connect to")
+
+
 class _PinnedHTTPConnection(http.client.HTTPConnection):
     def __init__(self, target: Target, timeout: float) -> None:
         super().__init__(target.host, target.port, timeout=timeout)
-        self._address = target.address
+        self._addresses = target.addresses
 
     def connect(self) -> None:
-        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = _connect(self._addresses, self.port, self.timeout)
 
 
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
     def __init__(self, target: Target, timeout: float) -> None:
-        super().__init__(target.host, target.port, timeout=timeout, context=ssl.create_default_context())
-        self._address = target.address
+        # The system's trust store, or WEBHOOK_TLS_CA_FILE (a private CA; the tests' own).
+        context = ssl.create_default_context(cafile=settings.WEBHOOK_TLS_CA_FILE or None)
+        super().__init__(target.host, target.port, timeout=timeout, context=context)
+        self._addresses = target.addresses
 
     def connect(self) -> None:
-        sock = socket.create_connection((self._address, self.port), self.timeout)
+        sock = _connect(self._addresses, self.port, self.timeout)
         # The certificate is checked against the host name, not the address connected to.
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
 

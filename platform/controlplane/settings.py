@@ -349,6 +349,8 @@ OUTBOX_RETENTION_DAYS = int(os.environ.get("OUTBOX_RETENTION_DAYS", "30"))
 # and link-local ones are refused (SSRF) unless allowed here, as the tests and a local demo do.
 WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", False)
 WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", False)
+# Certificates of https:// targets are checked against the system's trust store, or this CA file.
+WEBHOOK_TLS_CA_FILE = os.environ.get("WEBHOOK_TLS_CA_FILE", "")
 WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
 WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "12"))
 # Retry n waits about BASE * 2^(n-1) seconds (±20 % jitter), never more than MAX: about 29 hours in all.

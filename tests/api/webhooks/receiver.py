@@ -3,6 +3,7 @@ the statuses a test scripts (then 200)."""
 
 from __future__ import annotations
 
+import ssl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -38,7 +39,10 @@ class Receiver:
 
 
 @contextmanager
-def running_receiver(path: str = "/hooks") -> Iterator[Receiver]:
+def running_receiver(
+    path: str = "/hooks", *, tls: ssl.SSLContext | None = None, host: str = "127.0.0.1"
+) -> Iterator[Receiver]:
+    """``tls``: serve HTTPS with this context; ``host`` is the name put in the receiver's URL."""
     receiver = Receiver(url="")
 
     class Handler(BaseHTTPRequestHandler):
@@ -61,7 +65,10 @@ def running_receiver(path: str = "/hooks") -> Iterator[Receiver]:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    receiver.url = f"http://127.0.0.1:{server.server_address[1]}{path}"
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
+    scheme = "https" if tls is not None else "http"
+    receiver.url = f"{scheme}://{host}:{server.server_address[1]}{path}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -58,12 +58,12 @@ def test_malformed_or_plain_http_urls_are_refused(url: str) -> None:
 
 def test_a_public_https_address_is_accepted_and_connected_to_as_checked() -> None:
     target = resolve_target("https://93.184.215.14:8443/hooks?shop=acme")
-    assert (target.scheme, target.host, target.port, target.path, target.address) == (
+    assert (target.scheme, target.host, target.port, target.path, target.addresses) == (
         "https",
         "93.184.215.14",
         8443,
         "/hooks?shop=acme",
-        "93.184.215.14",
+        ("93.184.215.14",),
     )
 
 
