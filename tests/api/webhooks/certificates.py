@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import ipaddress
 from pathlib import Path
 
 from cryptography import x509
@@ -41,11 +40,6 @@ def make_ca_and_server_certificate(folder: Path, *, hostname: str) -> tuple[Path
         .sign(ca_key, hashes.SHA256())
     )  # fmt: skip
     key = ec.generate_private_key(ec.SECP256R1())
-    alternative_names: list[x509.GeneralName] = [x509.DNSName(hostname)]
-    try:
-        alternative_names = [x509.IPAddress(ipaddress.ip_address(hostname))]
-    except ValueError:
-        pass
     server = (
         x509.CertificateBuilder()
         .subject_name(_name(hostname))
@@ -54,7 +48,7 @@ def make_ca_and_server_certificate(folder: Path, *, hostname: str) -> tuple[Path
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - datetime.timedelta(days=1))
         .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName(alternative_names), critical=False)
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(hostname)]), critical=False)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False
         )
