@@ -49,6 +49,12 @@ class EndpointIn(serializers.Serializer):
     active = serializers.BooleanField(required=False)
 
 
+class RollIn(serializers.Serializer):
+    previous_valid_hours = serializers.IntegerField(
+        min_value=0, max_value=services.MAX_PREVIOUS_SECRET_HOURS, default=24
+    )
+
+
 class EndpointOut(serializers.ModelSerializer):
     class Meta:
         model = WebhookEndpoint
@@ -60,6 +66,7 @@ class EndpointOut(serializers.ModelSerializer):
             "active",
             "disabled_reason",
             "secret_hint",
+            "previous_secret_expires_at",
             "consecutive_failures",
             "created_at",
             "updated_at",
@@ -207,7 +214,13 @@ class WebhookEndpointViewSet(_WebhookViewSet):
 
     @action(detail=True, methods=["post"], url_path="roll-secret")
     def roll_secret(self, request: Request, pk: str | None = None) -> Response:
-        made = services.roll_secret(actor=acting_user(request), endpoint=self._endpoint(pk))
+        data = RollIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        made = services.roll_secret(
+            actor=acting_user(request),
+            endpoint=self._endpoint(pk),
+            previous_valid_hours=data.validated_data["previous_valid_hours"],
+        )
         return Response(EndpointWithSecretOut(made.endpoint, context={"secret": made.secret}).data)
 
     @action(detail=True, methods=["post"])

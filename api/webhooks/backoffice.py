@@ -149,10 +149,19 @@ def endpoint_test(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def endpoint_roll_secret(request: HttpRequest, pk: int) -> HttpResponse:
     endpoint = _endpoint(pk)
+    hours = request.POST.get("previous_valid_hours", "24")
     try:
-        made = services.roll_secret(actor=actor(request), endpoint=endpoint)
+        made = services.roll_secret(
+            actor=actor(request),
+            endpoint=endpoint,
+            previous_valid_hours=int(hours) if hours.isdigit() else -1,
+        )
     except DomainError as error:
-        return refused(request, error) or redirect("webhooks_backoffice:endpoint_detail", pk=pk)
+        answer = refused(request, error)
+        if answer is not None:
+            return answer
+        messages.error(request, error.message)
+        return redirect("webhooks_backoffice:endpoint_detail", pk=pk)
     return _show_secret(request, made, rolled=True)
 
 

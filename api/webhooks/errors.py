@@ -11,6 +11,7 @@ class WebhookErrorCode(StrEnum):
     INVALID_EVENT_TYPES = "invalid_event_types"
     INVALID_DESCRIPTION = "invalid_description"
     ENDPOINT_DISABLED = "endpoint_disabled"
+    INVALID_ROLL = "invalid_roll"
     SECRET_UNREADABLE = "secret_unreadable"  # noqa: S105 (an error code, not a secret)
 
 

@@ -6,6 +6,8 @@ per HTTP request made for it, kept as the log the back office and the API show.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +23,10 @@ class WebhookEndpoint(models.Model):
     event_types = models.JSONField(default=list, help_text='Subscribed event types; ["*"] for all.')
     secret_sealed = models.BinaryField(help_text="The signing secret, sealed under SECRET_KEY.")
     secret_hint = models.CharField(max_length=8, help_text="Its last characters, to recognise it.")
+    previous_secret_sealed = models.BinaryField(
+        default=b"", blank=True, help_text="The secret before the last roll, still signing until it expires."
+    )
+    previous_secret_expires_at = models.DateTimeField(null=True, blank=True)
     active = models.BooleanField(default=True)
     disabled_reason = models.CharField(max_length=200, blank=True)
     consecutive_failures = models.PositiveIntegerField(default=0)
@@ -33,6 +39,11 @@ class WebhookEndpoint(models.Model):
 
     def __str__(self) -> str:
         return self.url
+
+    def signs_with_previous_secret(self, now: datetime) -> bool:
+        return bool(self.previous_secret_sealed) and (
+            self.previous_secret_expires_at is not None and now < self.previous_secret_expires_at
+        )
 
     def subscribes_to(self, event_type: str) -> bool:
         return ALL_EVENTS in self.event_types or event_type in self.event_types

@@ -166,16 +166,47 @@ def set_endpoint_active(*, actor: User | None, endpoint: WebhookEndpoint, active
     return endpoint
 
 
-def roll_secret(*, actor: User | None, endpoint: WebhookEndpoint) -> EndpointWithSecret:
-    """Replace an endpoint's signing secret (the old one stops at once); the new one is shown once."""
+MAX_PREVIOUS_SECRET_HOURS = 72
+
+
+def roll_secret(
+    *, actor: User | None, endpoint: WebhookEndpoint, previous_valid_hours: int = 24
+) -> EndpointWithSecret:
+    """Give an endpoint a new signing secret, shown once; the old one also signs for
+    ``previous_valid_hours`` more (0: it stops at once), so the receiver can switch over."""
     require_permission(actor, Permission.MANAGE_WEBHOOKS)
+    if not 0 <= previous_valid_hours <= MAX_PREVIOUS_SECRET_HOURS:
+        raise WebhookError(
+            WebhookErrorCode.INVALID_ROLL,
+            _("The old secret may keep signing for 0 to %(hours)s hours.")
+            % {"hours": MAX_PREVIOUS_SECRET_HOURS},
+            field="previous_valid_hours",
+        )
     secret = new_secret()
     with transaction.atomic(durable=True):
         endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+        if previous_valid_hours:
+            endpoint.previous_secret_sealed = endpoint.secret_sealed
+            endpoint.previous_secret_expires_at = timezone.now() + timedelta(hours=previous_valid_hours)
+        else:
+            endpoint.previous_secret_sealed, endpoint.previous_secret_expires_at = b"", None
         endpoint.secret_sealed = seal_secret(secret)
         endpoint.secret_hint = secret[-4:]
-        endpoint.save(update_fields=["secret_sealed", "secret_hint", "updated_at"])
-        record(action="webhook_endpoint.secret_rolled", target=endpoint, actor=actor)
+        endpoint.save(
+            update_fields=[
+                "secret_sealed",
+                "secret_hint",
+                "previous_secret_sealed",
+                "previous_secret_expires_at",
+                "updated_at",
+            ]
+        )
+        record(
+            action="webhook_endpoint.secret_rolled",
+            target=endpoint,
+            actor=actor,
+            previous_valid_hours=previous_valid_hours,
+        )
     return EndpointWithSecret(endpoint=endpoint, secret=secret)
 
 
@@ -356,6 +387,11 @@ def _send(delivery: Delivery, number: int) -> Answer:
     try:
         target = resolve_target(endpoint.url)  # again at every attempt: DNS may have changed
         secret = open_secret(bytes(endpoint.secret_sealed))
+        previous = (
+            open_secret(bytes(endpoint.previous_secret_sealed))
+            if endpoint.signs_with_previous_secret(timezone.now())
+            else ""
+        )
     except WebhookError as refusal:
         return Answer(status_code=None, excerpt="", error=refusal.message[:300], duration_ms=0)
     body = event_body(delivery.event)
@@ -366,7 +402,9 @@ def _send(delivery: Delivery, number: int) -> Answer:
         "Webhook-Event-Type": delivery.event.type,
         "Webhook-Delivery": str(delivery.pk),
         "Webhook-Attempt": str(number),
-        SIGNATURE_HEADER: signature(secret=secret, body=body, timestamp=int(time.time())),
+        SIGNATURE_HEADER: signature(
+            secret=secret, body=body, timestamp=int(time.time()), previous_secret=previous
+        ),
     }
     return post(target, body=body, headers=headers, timeout=settings.WEBHOOK_TIMEOUT_SECONDS)
 

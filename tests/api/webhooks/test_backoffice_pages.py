@@ -97,6 +97,9 @@ def test_edit_test_event_redelivery_switch_and_delete(
 
     rolled = owner_client.post(reverse("webhooks_backoffice:endpoint_roll_secret", args=[endpoint.pk]))
     assert rolled.status_code == 200 and rolled.context["secret"] != secret
+    assert "the old one also signs until" in rolled.content.decode()  # 24 hours unless chosen
+    detail = owner_client.get(reverse("webhooks_backoffice:endpoint_detail", args=[endpoint.pk]))
+    assert "the previous one also signs until" in detail.content.decode()
 
     owner_client.post(reverse("webhooks_backoffice:endpoint_switch", args=[endpoint.pk]), {"active": "0"})
     endpoint.refresh_from_db()

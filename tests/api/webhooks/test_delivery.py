@@ -16,6 +16,7 @@ from api.webhooks.services import (
     deliver_due,
     redeliver,
     relay_outbox,
+    roll_secret,
     send_test_event,
     set_endpoint_active,
 )
@@ -227,3 +228,42 @@ def test_events_written_before_an_endpoint_existed_are_not_sent_to_it(receiver: 
     deliver_due()
     assert receiver.received == [] and deliveries_to(created.endpoint) == []
     assert not OutboxEvent.objects.filter(relayed_at__isnull=True).exists()
+
+
+def test_after_a_roll_the_old_secret_signs_too_until_it_expires(receiver: Receiver) -> None:
+    created = endpoint_for(receiver, "order.created")
+    rolled = roll_secret(actor=None, endpoint=created.endpoint, previous_valid_hours=24)
+    assert rolled.secret != created.secret
+    buy()
+    relay_outbox()
+    deliver_due()
+    hit = receiver.received[-1]
+    header = hit.headers["webhook-signature"]
+    assert header.count("v1=") == 2
+    assert verify_as_documented(created.secret, hit.body, header)  # receivers not switched yet
+    assert verify_as_documented(rolled.secret, hit.body, header)  # receivers switched already
+
+    WebhookEndpoint.objects.filter(pk=created.endpoint.pk).update(
+        previous_secret_expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    buy()
+    relay_outbox()
+    deliver_due()
+    hit = receiver.received[-1]
+    assert hit.headers["webhook-signature"].count("v1=") == 1
+    assert not verify_as_documented(created.secret, hit.body, hit.headers["webhook-signature"])
+    assert verify_as_documented(rolled.secret, hit.body, hit.headers["webhook-signature"])
+
+
+def test_a_roll_that_stops_the_old_secret_at_once(receiver: Receiver) -> None:
+    created = endpoint_for(receiver, "order.created")
+    rolled = roll_secret(actor=None, endpoint=created.endpoint, previous_valid_hours=0)
+    buy()
+    relay_outbox()
+    deliver_due()
+    hit = receiver.received[-1]
+    assert not verify_as_documented(created.secret, hit.body, hit.headers["webhook-signature"])
+    assert verify_as_documented(rolled.secret, hit.body, hit.headers["webhook-signature"])
+    with pytest.raises(WebhookError) as refused:
+        roll_secret(actor=None, endpoint=created.endpoint, previous_valid_hours=500)
+    assert refused.value.field == "previous_valid_hours"

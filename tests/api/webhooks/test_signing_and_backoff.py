@@ -15,12 +15,12 @@ from api.webhooks.signing import new_secret, signature
 
 def verify_as_documented(secret: str, body: bytes, header: str, tolerance: int = 300) -> bool:
     """The verification snippet from the README, copied verbatim (it must keep working)."""
-    fields = dict(part.split("=", 1) for part in header.split(","))
-    timestamp, received = int(fields["t"]), fields["v1"]
+    pairs = [part.split("=", 1) for part in header.split(",")]
+    timestamp = int(next(value for key, value in pairs if key == "t"))
     if abs(time.time() - timestamp) > tolerance:
         return False
     expected = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, received)
+    return any(hmac.compare_digest(expected, value) for key, value in pairs if key == "v1")
 
 
 def test_a_signature_verifies_with_the_documented_algorithm() -> None:
