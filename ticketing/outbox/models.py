@@ -37,7 +37,6 @@ class OutboxEvent(models.Model):
         ordering = ["pk"]
         indexes = [
             models.Index(fields=["id"], condition=Q(relayed_at__isnull=True), name="outbox_not_relayed"),
-            models.Index(fields=["type", "-created_at"], name="outbox_by_type"),
         ]
 
     def __str__(self) -> str:

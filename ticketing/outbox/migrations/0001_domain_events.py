@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['pk'],
-                'indexes': [models.Index(condition=models.Q(('relayed_at__isnull', True)), fields=['id'], name='outbox_not_relayed'), models.Index(fields=['type', '-created_at'], name='outbox_by_type')],
+                'indexes': [models.Index(condition=models.Q(('relayed_at__isnull', True)), fields=['id'], name='outbox_not_relayed')],
             },
         ),
     ]
