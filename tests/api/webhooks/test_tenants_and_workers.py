@@ -5,6 +5,7 @@ delivered by the beat sweep."""
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator
 from typing import Any, cast
 
@@ -55,10 +56,17 @@ def test_an_event_of_one_shop_never_goes_to_another_shops_endpoint(
 
 
 def _broker_app(name: str, database: int) -> CeleryApp:
+    """The project's Celery configuration on real Redis, on a queue of this run's own: the Redis
+    server may be shared with other test runs, whose workers must not take these tasks."""
     broker_app = CeleryApp(name, set_as_current=False)
     broker_app.config_from_object("django.conf:settings", namespace="CELERY")
     url = f"redis://127.0.0.1:6379/{database}"
-    broker_app.conf.update(broker_url=url, result_backend=url, task_always_eager=False)
+    broker_app.conf.update(
+        broker_url=url,
+        result_backend=url,
+        task_always_eager=False,
+        task_default_queue=f"webhooks-tests-{uuid.uuid4().hex}",
+    )
     return broker_app
 
 
@@ -121,12 +129,23 @@ def test_the_relay_runs_on_a_worker_in_the_schema_of_the_shop_that_queued_it() -
         task_prerun.disconnect(record_run)
 
 
+@pytest.fixture
+def no_worker() -> Iterator[CeleryApp]:
+    """A broker app on Redis whose queue no worker reads (the workers are down)."""
+    broker_app = _broker_app("webhooks-no-worker", 13)
+    yield broker_app
+    broker_app.control.purge()
+    redis.Redis.from_url("redis://127.0.0.1:6379/13").delete(
+        f"_kombu.binding.{broker_app.conf.task_default_queue}"
+    )
+
+
 @requires_redis
 @pytest.mark.usefixtures("cleanup_webhooks", "loopback_allowed")
-def test_events_written_while_no_worker_runs_are_delivered_by_the_sweep(settings) -> None:
+def test_events_written_while_no_worker_runs_are_delivered_by_the_sweep(
+    no_worker: CeleryApp, settings
+) -> None:
     settings.OUTBOX_RELAY_COALESCE_SECONDS = 600  # however slow this machine, the orders fall in one window
-    no_worker = _broker_app("webhooks-no-worker", 13)
-    no_worker.control.purge()
     queued = redis.Redis.from_url("redis://127.0.0.1:6379/13")
     with running_receiver() as receiver:
         _endpoint_in("acme", receiver)
@@ -138,7 +157,8 @@ def test_events_written_while_no_worker_runs_are_delivered_by_the_sweep(settings
             app.set_current()
             connection.set_schema_to_public()
         # Three orders, one relay queued: it starts after all three commits and would take them all.
-        tasks = [json.loads(message)["headers"]["task"] for message in queued.lrange("celery", 0, -1)]
+        queue = no_worker.conf.task_default_queue
+        tasks = [json.loads(message)["headers"]["task"] for message in queued.lrange(queue, 0, -1)]
         assert tasks.count("webhooks.relay_outbox") == 1
         assert tasks.count("orders.send_order_confirmation") == 3
         with schema_context("acme"):
@@ -152,4 +172,3 @@ def test_events_written_while_no_worker_runs_are_delivered_by_the_sweep(settings
         with schema_context("acme"):
             assert not OutboxEvent.objects.filter(relayed_at__isnull=True).exists()
             assert set(Delivery.objects.values_list("status", flat=True)) == {"succeeded"}
-    no_worker.control.purge()
