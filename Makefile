@@ -32,7 +32,13 @@ $(STAMP): pyproject.toml
 locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(STAMP)
 	$(VENV)/bin/pybabel compile --domain=django --directory=locale --locale=$* --statistics
 
-install: $(STAMP) $(MO_FILES)
+# The browser tests (pytest -m browser, part of `make test`) drive Debian's Chromium through
+# Playwright: Playwright's own browser download cannot run here. Installed only when missing.
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+
+install: $(STAMP) $(MO_FILES) $(CHROMIUM)
 
 # Extract new strings into the catalogs (then translate them; tests refuse untranslated ones).
 # Extraction is Django's makemessages, which needs gettext's xgettext.

@@ -9,12 +9,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.http import HttpRequest
 
-from billing import services
+from billing import entitlements, services, subscriptions
 from billing.errors import BillingError
 from billing.ledger.models import LedgerEntry, LedgerTransaction, ReconciliationMismatch, ReconciliationRun
 from billing.models import FeeRule, Plan, ProviderEvent, Subscription
 from billing.payouts.models import Payout, PayoutAccount, PayoutSchedule
 from billing.reports.models import Report, ReportSchedule
+from core.errors import DomainError
 
 PLAN_FIELDS = [
     "code",
@@ -153,10 +154,55 @@ class FeeRuleAdmin(ServiceWrittenAdmin):
         obj.pk = rule.pk
 
 
+class ChangePlanForm(forms.ModelForm):
+    """The console changes a reseller's plan through the subscription service (usage, Stripe, audit)."""
+
+    class Meta:
+        model = Subscription
+        fields = ["plan"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        plan = data.get("plan")
+        if plan is not None and self.instance.pk and plan.pk != self.instance.plan_id:
+            try:
+                entitlements.require_usage_within(self.instance.tenant, plan)
+            except BillingError as error:
+                self.add_error("plan", error.message)
+        return data
+
+
 @admin.register(Subscription)
-class SubscriptionAdmin(ReadOnlyAdmin):
+class SubscriptionAdmin(ServiceWrittenAdmin):
+    """Read-only but for the plan, which changes through ``change_plan`` (refused when usage is over)."""
+
+    form = ChangePlanForm
     list_display = ["tenant", "plan", "status", "trial_ends_at", "grace_until", "suspended_for_nonpayment"]
     list_filter = ["status", "plan", "suspended_for_nonpayment"]
+    readonly_fields = [
+        "tenant",
+        "status",
+        "trial_ends_at",
+        "current_period_end",
+        "grace_until",
+        "suspended_for_nonpayment",
+        "billing_email",
+        "stripe_customer_id",
+        "stripe_subscription_id",
+    ]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # subscriptions start at sign-up
+
+    def save_model(self, request: HttpRequest, obj: Subscription, form: Any, change: bool) -> None:
+        plan = form.cleaned_data["plan"]
+        current = Subscription.objects.get(pk=obj.pk)
+        if plan.pk == current.plan_id:
+            return
+        try:
+            subscriptions.change_plan(tenant=current.tenant, plan=plan, actor=request.user)  # type: ignore[arg-type]
+        except DomainError as error:
+            messages.error(request, f"Not changed: {error.message}")
 
 
 @admin.register(ProviderEvent)
@@ -186,8 +232,16 @@ class LedgerTransactionAdmin(ReadOnlyAdmin):
 
 class MismatchInline(admin.TabularInline):
     model = ReconciliationMismatch
-    fields = ["tenant", "kind", "currency", "ledger_minor", "provider_minor", "detail"]
-    readonly_fields = ["tenant", "kind", "currency", "ledger_minor", "provider_minor", "detail"]
+    fields = ["tenant", "kind", "currency", "ledger_minor", "provider_minor", "provider_reference", "detail"]
+    readonly_fields = [
+        "tenant",
+        "kind",
+        "currency",
+        "ledger_minor",
+        "provider_minor",
+        "provider_reference",
+        "detail",
+    ]
     extra = 0
     can_delete = False
 
@@ -203,16 +257,37 @@ class ReconciliationRunAdmin(ReadOnlyAdmin):
 
 @admin.register(PayoutAccount)
 class PayoutAccountAdmin(ReadOnlyAdmin):
-    list_display = ["tenant", "provider_account_id", "status", "charges_enabled", "payouts_enabled"]
+    list_display = [
+        "tenant",
+        "provider_account_id",
+        "status",
+        "details_submitted",
+        "charges_enabled",
+        "payouts_enabled",
+        "updated_at",
+    ]
+    list_filter = ["status", "details_submitted", "payouts_enabled"]
+    search_fields = ["tenant__name", "tenant__schema_name", "provider_account_id"]
 
 
 @admin.register(PayoutSchedule)
 class PayoutScheduleAdmin(ReadOnlyAdmin):
-    list_display = ["tenant", "interval", "holding_days", "minimum_amounts"]
+    list_display = [
+        "tenant",
+        "interval",
+        "weekly_anchor",
+        "monthly_anchor",
+        "holding_days",
+        "minimum_amounts",
+    ]
+    list_filter = ["interval"]
+    search_fields = ["tenant__name", "tenant__schema_name"]
 
 
 @admin.register(Payout)
 class PayoutAdmin(ReadOnlyAdmin):
+    """Failed payouts: filter by status "Failed"; the processor's code and message say why."""
+
     list_display = [
         "created_at",
         "tenant",
@@ -221,8 +296,11 @@ class PayoutAdmin(ReadOnlyAdmin):
         "fees_settled_minor",
         "period",
         "status",
+        "failure_code",
+        "failure_message",
     ]
-    list_filter = ["status", "currency"]
+    list_filter = ["status", "currency", "failure_code"]
+    search_fields = ["tenant__name", "tenant__schema_name", "provider_payout_id", "period"]
 
 
 @admin.register(Report)

@@ -11,6 +11,7 @@ class BillingErrorCode(StrEnum):
     UNKNOWN_PLAN = "plan_unknown"
     FEATURE_NOT_IN_PLAN = "feature_not_in_plan"
     LIMIT_REACHED = "plan_limit_reached"
+    OVER_PLAN_LIMITS = "usage_over_plan_limits"
     NO_SUBSCRIPTION = "no_subscription"
     SAME_PLAN = "same_plan"
     SUBSCRIPTION_CANCELED = "subscription_canceled"

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from billing import entitlements
 from billing.entitlements import FEATURE_LABELS, LIMIT_LABELS, Feature, Limit
 from billing.models import FeeRule, Plan, Subscription
 from core.money import Money
@@ -50,10 +51,56 @@ def plan_offers() -> list[PlanOffer]:
                 monthly_fee=Money(plan.monthly_fee_minor, plan.currency),
                 fees=[describe_fee(rule) for rule in rules if not rule.item_type and not rule.channel],
                 limits=limits,
-                features=[FEATURE_LABELS[feature] for feature in Feature if plan.allows(feature.value)],
+                features=[str(FEATURE_LABELS[feature]) for feature in Feature if plan.allows(feature.value)],
             )
         )
     return offers
+
+
+@dataclass(frozen=True)
+class LimitUse:
+    label: str
+    in_use: int
+    allowed: int | None  # None: unlimited
+
+    @property
+    def over(self) -> bool:
+        return self.allowed is not None and self.in_use > self.allowed
+
+
+@dataclass(frozen=True)
+class PlanChoice:
+    """Another plan as the reseller's plan page offers it, with what would not fit."""
+
+    plan: Plan
+    monthly_fee: Money
+    over: list[str]
+
+
+def plan_usage(*, tenant: Tenant, plan: Plan | None) -> list[LimitUse]:
+    """What the reseller uses of each limit, against ``plan``'s limits (no plan: unlimited)."""
+    usage = entitlements.usage_of(tenant)
+    return [
+        LimitUse(
+            label=str(LIMIT_LABELS[limit]),
+            in_use=usage.get(limit, 0),
+            allowed=None if plan is None else entitlements.plan_limit(plan, limit),
+        )
+        for limit in Limit
+        if limit in usage
+    ]
+
+
+def plan_choices(*, tenant: Tenant) -> list[PlanChoice]:
+    """The public plans other than the reseller's, each with the excess that would refuse it."""
+    return [
+        PlanChoice(
+            plan=plan,
+            monthly_fee=Money(plan.monthly_fee_minor, plan.currency),
+            over=[str(overage) for overage in entitlements.overages(tenant, plan)],
+        )
+        for plan in public_plans().exclude(pk=tenant.plan_id)
+    ]
 
 
 def subscription_of(*, tenant: Tenant) -> Subscription | None:

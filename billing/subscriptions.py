@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from billing.audit import record_audit
+from billing.entitlements import require_usage_within
 from billing.errors import BillingError, BillingErrorCode
 from billing.models import Plan, Subscription
 from billing.processor import subscriptions as gateway
@@ -125,7 +126,13 @@ def _apply_state(subscription: Subscription, state: gateway.ProviderSubscription
 
 
 def change_plan(*, tenant: Tenant, plan: Plan, actor: User | None) -> Subscription:
-    """Upgrade or downgrade: Stripe prorates (an upgrade is invoiced now, a downgrade credited)."""
+    """Upgrade or downgrade: Stripe prorates (an upgrade is invoiced now, a downgrade credited).
+
+    A plan whose limits are below what the reseller uses now (events, staff seats, custom
+    domains) is refused at once, naming each excess; nothing changes here or at Stripe. The
+    reseller reduces its use first (not a change scheduled for the period's end, which would
+    leave a shop over its plan with nobody deciding what to give up).
+    """
     subscription = Subscription.objects.select_related("plan").filter(tenant=tenant).first()
     if subscription is None:
         raise BillingError(BillingErrorCode.NO_SUBSCRIPTION, "This reseller has no subscription yet.")
@@ -135,6 +142,7 @@ def change_plan(*, tenant: Tenant, plan: Plan, actor: User | None) -> Subscripti
         raise BillingError(
             BillingErrorCode.SAME_PLAN, f"The reseller is on {plan.name} already.", field="plan"
         )
+    require_usage_within(tenant, plan)
     upgrade = plan.monthly_fee_minor > subscription.plan.monthly_fee_minor
     state = None
     if subscription.stripe_subscription_id:

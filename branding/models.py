@@ -77,9 +77,6 @@ class Theme(models.Model):
             # One theme per shop: the singleton row has pk 1.
             models.CheckConstraint(condition=models.Q(pk=1), name="theme_singleton"),
         ]
-        permissions = [
-            ("manage_branding", "Can change the shop's branding, legal pages, translations and domains")
-        ]
 
     def __str__(self) -> str:
         return f"Theme of {self.display_name}"

@@ -16,7 +16,8 @@ from django.utils.translation import get_language, gettext
 
 from branding.models import ContentTranslation, CustomDomainRequest, LegalPage, Theme
 from tenants.context import current_schema_name, current_tenant
-from tenants.selectors import tenant_allows
+from tenants.models import Tenant
+from tenants.selectors import custom_domain_count, tenant_allows
 
 _CACHE_KEY = "branding:theme"  # the cache key function prefixes the tenant's schema
 
@@ -131,6 +132,11 @@ def domain_requests() -> QuerySet[CustomDomainRequest]:
 
 def pending_domain_requests() -> QuerySet[CustomDomainRequest]:
     return CustomDomainRequest.objects.filter(status=CustomDomainRequest.Status.PENDING).order_by("pk")
+
+
+def custom_domains_in_use(tenant: Tenant) -> int:
+    """Custom domains counted against the plan: routed ones, and requests still waiting for DNS."""
+    return custom_domain_count(tenant) + pending_domain_requests().count()
 
 
 @dataclass(frozen=True)

@@ -22,17 +22,25 @@ from django.utils.translation import gettext_lazy
 from PIL import Image, UnidentifiedImageError
 
 from accounts.models import User
+from billing import entitlements
+from billing.reseller import current_reseller
 from branding.contrast import contrast_failures
 from branding.custom_css import sanitize_css
 from branding.errors import BrandingError, BrandingErrorCode
 from branding.models import ContentTranslation, CustomDomainRequest, Font, LegalPage, Theme
-from branding.selectors import TRANSLATABLE_FIELDS, forget_theme, pending_domain_requests, shop_language
+from branding.selectors import (
+    TRANSLATABLE_FIELDS,
+    custom_domains_in_use,
+    forget_theme,
+    pending_domain_requests,
+    shop_language,
+)
 from branding.txt_records import TxtLookupError, TxtResolver, txt_resolver
 from core.errors import DomainError
 from core.side_effects import after_commit
 from tenants import services as tenant_services
 from tenants.context import current_tenant
-from tenants.selectors import hostname_taken, is_platform_hostname, tenant_allows
+from tenants.selectors import hostname_taken, is_platform_hostname
 from tenants.validation import clean_hostname
 from ticketing.audit.services import record
 from ticketing.team.access import require_permission
@@ -496,13 +504,8 @@ def request_custom_domain(*, actor: User | None, hostname: str) -> CustomDomainR
     """Ask to serve the shop on a hostname of the reseller's own; it is routed once DNS proves
     ownership. Asking again for a pending hostname returns the same request."""
     require_permission(actor, Permission.MANAGE_BRANDING)
-    tenant = current_tenant()
-    if not tenant_allows(tenant, "custom_domains"):
-        raise BrandingError(
-            BrandingErrorCode.FEATURE_NOT_IN_PLAN,
-            _("Custom domains are not part of your plan. Upgrade to add one."),
-            http_status=403,
-        )
+    tenant = current_reseller()  # read afresh: the plan may have changed since routing cached the shop
+    entitlements.require_feature(entitlements.Feature.CUSTOM_DOMAINS, tenant=tenant)  # billing: the plan
     hostname = _clean_custom_hostname(hostname)
     _refuse_taken(hostname)
     with transaction.atomic(durable=True):
@@ -513,6 +516,9 @@ def request_custom_domain(*, actor: User | None, hostname: str) -> CustomDomainR
         )
         if existing is not None:
             return existing
+        entitlements.check_limit(
+            entitlements.Limit.CUSTOM_DOMAINS, in_use=custom_domains_in_use(tenant), tenant=tenant
+        )
         request = CustomDomainRequest.objects.create(
             hostname=hostname,
             token=secrets.token_hex(16),

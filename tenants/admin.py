@@ -44,7 +44,8 @@ class TenantAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status", "plan", "default_currency"]
     search_fields = ["name", "schema_name", "domains__domain"]
-    readonly_fields = ["schema_name", "status", "created_at", "updated_at"]
+    # The plan changes through billing's subscription (usage and Stripe are checked there).
+    readonly_fields = ["schema_name", "status", "plan", "created_at", "updated_at"]
     fields = [
         "name",
         "schema_name",

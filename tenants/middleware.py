@@ -8,6 +8,8 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django_tenants.middleware.main import TenantMainMiddleware
 
 from tenants import routing
@@ -16,8 +18,25 @@ from tenants.models import Tenant
 from tenants.selectors import serves_hostname
 
 
+def _reader_language(request: HttpRequest, fallback: str = "") -> str:
+    """The language cookie, then Accept-Language, then ``fallback`` (a shop's default language),
+    as on the shops' own pages (these answers come before the locale middleware runs)."""
+    if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or request.headers.get("Accept-Language"):
+        return translation.get_language_from_request(request)
+    try:
+        return translation.get_supported_language_variant(fallback or settings.LANGUAGE_CODE)
+    except LookupError:
+        return settings.LANGUAGE_CODE
+
+
 def _answer(
-    request: HttpRequest, status: int, template: str, title: str, context: dict[str, Any]
+    request: HttpRequest,
+    status: int,
+    template: str,
+    title: str,
+    context: dict[str, Any],
+    *,
+    language: str = "",
 ) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse(
@@ -25,8 +44,12 @@ def _answer(
             status=status,
             content_type="application/problem+json",
         )
-    body = render_to_string(template, context, request=None)
+    language = _reader_language(request, language)
+    with translation.override(language):
+        body = render_to_string(template, context, request=None)
     response = HttpResponse(body, status=status)
+    response["Content-Language"] = language
+    patch_vary_headers(response, ("Accept-Language", "Cookie"))
     if status == 503:
         response["Retry-After"] = "3600"
     return response
@@ -57,11 +80,13 @@ class TenantRoutingMiddleware(TenantMainMiddleware):
         activate_public_schema()
         if tenant.status == Tenant.Status.SUSPENDED:
             return _answer(
-                request, 503, "tenants/suspended.html", "Temporarily unavailable", {"name": tenant.name}
-            )
+                request, 503, "tenants/suspended.html", "Temporarily unavailable", {"name": tenant.name},
+                language=tenant.default_language,
+            )  # fmt: skip
         return _answer(
-            request, 404, "tenants/unknown_host.html", "Unknown host", {"hostname": tenant.domain_url}
-        )
+            request, 404, "tenants/unknown_host.html", "Unknown host", {"hostname": tenant.domain_url},
+            language=tenant.default_language,
+        )  # fmt: skip
 
 
 def allowed_hostname_answer(request: HttpRequest) -> HttpResponse:

@@ -24,6 +24,12 @@ def domains_of(tenant: Tenant) -> QuerySet[Domain]:
     return Domain.objects.filter(tenant=tenant).order_by("-is_primary", "domain")
 
 
+def custom_domain_count(tenant: Tenant) -> int:
+    """How many hostnames of the reseller's own (not under the platform's base domain) are routed."""
+    return sum(1 for hostname in domains_of(tenant).values_list("domain", flat=True)
+               if not is_platform_hostname(hostname))  # fmt: skip
+
+
 def platform_subdomain_of(tenant: Tenant) -> str:
     return default_hostname(tenant.schema_name)
 

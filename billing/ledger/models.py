@@ -181,6 +181,8 @@ class ReconciliationMismatch(models.Model):
     class Kind(models.TextChoices):
         BALANCE = "balance", "Balance differs"
         PROVIDER_ERROR = "provider_error", "Processor could not be read"
+        UNMATCHED = "unmatched", "Processor movement missing in the ledger"
+        AMOUNT = "amount", "Movement amount differs"
 
     run = models.ForeignKey(ReconciliationRun, on_delete=models.CASCADE, related_name="mismatches")
     tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
@@ -188,6 +190,9 @@ class ReconciliationMismatch(models.Model):
     currency = models.CharField(max_length=3, blank=True)
     ledger_minor = models.BigIntegerField(default=0)
     provider_minor = models.BigIntegerField(default=0)
+    provider_reference = models.CharField(
+        max_length=120, blank=True, help_text="The processor's balance transaction, for movement mismatches."
+    )
     detail = models.CharField(max_length=300, blank=True)
 
     class Meta:

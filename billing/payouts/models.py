@@ -121,6 +121,10 @@ class Payout(models.Model):
         return Money(self.amount_minor, self.currency)
 
     @property
+    def fees_settled(self) -> Money:
+        return Money(self.fees_settled_minor, self.currency)
+
+    @property
     def idempotency_key(self) -> str:
         """Sent with the processor calls, so a retried call never pays twice."""
         return f"payout-{self.tenant_id}-{self.currency}-{self.period}"

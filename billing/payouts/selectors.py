@@ -28,6 +28,10 @@ def payout_minimum(*, schedule: PayoutSchedule | None, currency: str) -> Money:
     return Money(int(chosen), currency) if chosen is not None and int(chosen) > floor.amount_minor else floor
 
 
+def schedule_for(*, tenant: Tenant) -> PayoutSchedule | None:
+    return PayoutSchedule.objects.filter(tenant=tenant).first()
+
+
 def payout_account_for(*, tenant: Tenant) -> PayoutAccount | None:
     return PayoutAccount.objects.filter(tenant=tenant).first()
 

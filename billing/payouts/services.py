@@ -40,9 +40,13 @@ class OnboardingStart:
 
 
 def open_payout_account(
-    *, tenant: Tenant, actor: User | None, email: str, return_url: str, refresh_url: str
+    *, tenant: Tenant, actor: User | None, email: str, return_url: str, refresh_url: str, by: str = ""
 ) -> OnboardingStart:
-    """Give the reseller a connected account (once) and a link to complete it on Stripe's pages."""
+    """Give the reseller a connected account (once) and a link to complete it on Stripe's pages.
+
+    ``actor`` is a platform admin; a reseller's staff member (an account in the shop's
+    schema) is named by e-mail in ``by``.
+    """
     account = PayoutAccount.objects.filter(tenant=tenant).first()
     if account is None:
         # The processor call stays outside the transaction; its idempotency key makes a retry
@@ -60,7 +64,7 @@ def open_payout_account(
             )
             if created:
                 _apply_account_state(account, opened)
-                record_audit("payout_account.opened", tenant=tenant, actor=actor, account=opened.id)
+                record_audit("payout_account.opened", tenant=tenant, actor=actor, account=opened.id, by=by)
     url = connect.onboarding_link(
         account_id=account.provider_account_id, refresh_url=refresh_url, return_url=return_url
     )
@@ -95,6 +99,15 @@ def sync_payout_account(*, state: connect.ConnectedAccount) -> PayoutAccount | N
                 "payout_account.status_changed", tenant=account.tenant, status=account.status, previous=before
             )
     return account
+
+
+def refresh_payout_account(*, tenant: Tenant) -> PayoutAccount:
+    """Read the reseller's connected account from the processor again (back from onboarding)."""
+    account = PayoutAccount.objects.filter(tenant=tenant).first()
+    if account is None:
+        raise PayoutError(PayoutErrorCode.NO_PAYOUT_ACCOUNT, "Connect a payout account first.")
+    state = connect.retrieve_account(account_id=account.provider_account_id)
+    return sync_payout_account(state=state) or account
 
 
 def _clean_minimums(minimum_amounts: dict[str, int]) -> dict[str, int]:
@@ -133,6 +146,7 @@ def set_payout_schedule(
     weekly_anchor: int = 0,
     monthly_anchor: int = 1,
     minimum_amounts: dict[str, int] | None = None,
+    by: str = "",
 ) -> PayoutSchedule:
     """Choose how often the reseller is paid, from what amount, and how long after each event."""
     if interval not in PayoutSchedule.Interval.values:
@@ -175,6 +189,7 @@ def set_payout_schedule(
             interval=interval,
             holding_days=holding_days,
             minimum_amounts=minimums,
+            by=by,
         )
     return schedule
 

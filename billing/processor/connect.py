@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
+from stripe import StripeClient
 
 from billing.processor.client import as_dict, call
 from core.money import Money
@@ -58,6 +59,33 @@ class ProviderBalance:
     @property
     def currencies(self) -> set[str]:
         return set(self.available) | set(self.pending)
+
+
+@dataclass(frozen=True)
+class ProviderBalanceTransaction:
+    """One movement on a connected account's balance (a charge, refund, payout, transfer, dispute…)."""
+
+    id: str
+    type: str
+    source: str  # the object that moved the money: ch_…, re_…, po_…, tr_…, du_…
+    amount: Money  # gross, signed: negative when money leaves the balance
+    fee: Money
+    created: datetime
+    reporting_category: str
+
+
+def balance_transaction_from(data: dict[str, Any]) -> ProviderBalanceTransaction:
+    currency = data["currency"].upper()
+    source = data.get("source") or ""
+    return ProviderBalanceTransaction(
+        id=data["id"],
+        type=data.get("type") or "",
+        source=source["id"] if isinstance(source, dict) else str(source),
+        amount=Money(int(data["amount"]), currency),
+        fee=Money(int(data.get("fee") or 0), currency),
+        created=datetime.fromtimestamp(int(data["created"]), tz=UTC),
+        reporting_category=data.get("reporting_category") or "",
+    )
 
 
 def connected_account_from(data: dict[str, Any]) -> ConnectedAccount:
@@ -151,6 +179,28 @@ def retrieve_balance(*, account_id: str) -> ProviderBalance:
     return ProviderBalance(
         available=sums(balance.get("available", [])), pending=sums(balance.get("pending", []))
     )
+
+
+def list_balance_transactions(
+    *, account_id: str, created_from: datetime, page_size: int = 100
+) -> list[ProviderBalanceTransaction]:
+    """Every movement on the reseller's balance since ``created_from``, following Stripe's pages."""
+    found: list[ProviderBalanceTransaction] = []
+    starting_after = ""
+    while True:
+        params: dict[str, Any] = {"created": {"gte": int(created_from.timestamp())}, "limit": page_size}
+        if starting_after:
+            params["starting_after"] = starting_after
+
+        def list_page(client: StripeClient, params: dict[str, Any] = params) -> Any:
+            return client.v1.balance_transactions.list(params, {"stripe_account": account_id})  # type: ignore[arg-type]
+
+        page = as_dict(call("read the balance transactions", list_page))
+        rows = page.get("data", [])
+        found.extend(balance_transaction_from(row) for row in rows)
+        if not page.get("has_more") or not rows:
+            return found
+        starting_after = rows[-1]["id"]
 
 
 def create_payout(

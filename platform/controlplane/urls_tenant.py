@@ -5,6 +5,8 @@ from django.urls import include, path
 urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("backoffice/billing/", include("billing.reports.urls")),
+    path("backoffice/billing/", include("billing.payouts.urls")),
+    path("backoffice/billing/", include("billing.backoffice_urls")),
     path("backoffice/", include("branding.backoffice_urls")),
     path("backoffice/", include("ticketing.backoffice.urls")),
     path("backoffice/", include("api.webhooks.backoffice_urls")),

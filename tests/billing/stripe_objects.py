@@ -306,3 +306,42 @@ def event(
     if account:
         body["account"] = account
     return body
+
+
+def balance_transaction(
+    *,
+    type: str,
+    source: str,
+    amount: int,
+    currency: str,
+    fee: int = 0,
+    reporting_category: str | None = None,
+    id: str | None = None,
+    created: int | None = None,
+) -> dict[str, Any]:
+    now = created or int(time.time())
+    category = reporting_category or {"payment": "charge", "payment_refund": "refund"}.get(type, type)
+    return {
+        "id": id or object_id("txn"),
+        "object": "balance_transaction",
+        "amount": amount,
+        "available_on": now + 2 * 86400,
+        "created": now,
+        "currency": currency.lower(),
+        "description": None,
+        "exchange_rate": None,
+        "fee": fee,
+        "fee_details": [
+            {"amount": fee, "application": None, "currency": currency.lower(),
+             "description": "Stripe processing fees", "type": "stripe_fee"}
+        ] if fee else [],
+        "net": amount - fee,
+        "reporting_category": category,
+        "source": source,
+        "status": "pending",
+        "type": type,
+    }  # fmt: skip
+
+
+def balance_transaction_list(rows: list[dict[str, Any]], *, has_more: bool = False) -> dict[str, Any]:
+    return {"object": "list", "data": rows, "has_more": has_more, "url": "/v1/balance_transactions"}

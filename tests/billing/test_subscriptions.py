@@ -18,15 +18,18 @@ import pytest
 import stripe
 from django.test import Client
 from django.utils import timezone
+from django_tenants.utils import tenant_context
 from pytest_django.fixtures import Settings as SettingsWrapper
 
 from billing import subscriptions
+from billing.errors import BillingError, BillingErrorCode
 from billing.models import Plan, ProviderEvent, Subscription
 from billing.processor import subscriptions as gateway
-from tenants.models import AuditEntry, Tenant
+from tenants.models import AuditEntry, Domain, Tenant
 from tests.billing import stripe_objects as objects
 from tests.billing.deliveries import WEBHOOK_SECRET, deliver, signed
 from tests.stripe_server import RecordedRequest, StripeStub, send_localstripe_webhooks
+from tests.ticketing.factories import make_event, make_member
 
 
 @pytest.fixture(autouse=True)
@@ -233,6 +236,52 @@ def test_a_refused_plan_change_changes_nothing_here(acme: Tenant, stripe_stub: S
     assert Subscription.objects.get(tenant=acme).plan.code == "growth"
 
 
+def test_a_downgrade_below_current_use_is_refused_naming_what_is_over(
+    acme: Tenant, stripe_stub: StripeStub
+) -> None:
+    subscribed(acme, stripe_id="sub_1Down")
+    Plan.objects.filter(code="starter").update(stripe_product_id="prod_1S", stripe_price_id="price_1S")
+    with tenant_context(acme):  # starter: 5 events, 2 staff seats; acme has 1 event and its owner
+        for _ in range(5):
+            make_event()
+        make_member("analyst")
+        make_member("scanner")
+    with pytest.raises(BillingError) as refused:
+        subscriptions.change_plan(tenant=acme, plan=Plan.objects.get(code="starter"), actor=None)
+    assert refused.value.code == BillingErrorCode.OVER_PLAN_LIMITS and refused.value.http_status == 409
+    assert refused.value.message == (
+        "Starter does not fit your current use: events: 6 in use, 5 allowed; "
+        "staff seats: 3 in use, 2 allowed. Reduce these first, then change the plan."
+    )
+    assert {item["limit"] for item in refused.value.extra["over"]} == {"events", "staff_seats"}
+    acme.refresh_from_db()
+    assert Subscription.objects.get(tenant=acme).plan.code == "growth"
+    assert acme.plan is not None and acme.plan.code == "growth"
+    assert stripe_stub.requests == []  # Stripe was not asked either
+
+
+def test_a_downgrade_that_fits_current_use_goes_through(acme: Tenant, stripe_stub: StripeStub) -> None:
+    subscribed(acme, stripe_id="sub_1Fits")
+    Plan.objects.filter(code="starter").update(stripe_product_id="prod_1S", stripe_price_id="price_1S")
+    stripe_stub.on(
+        "POST",
+        "/v1/subscriptions/sub_1Fits",
+        objects.subscription(customer="cus_1Acme", price_id="price_1S", status="active", id="sub_1Fits"),
+    )
+    subscription = subscriptions.change_plan(tenant=acme, plan=Plan.objects.get(code="starter"), actor=None)
+    assert subscription.plan.code == "starter"
+
+
+def test_custom_domains_count_against_a_plan_without_them(acme: Tenant) -> None:
+    from billing import entitlements
+
+    Domain.objects.create(tenant=acme, domain="tickets.acme-own.example", is_primary=False)
+    starter = Plan.objects.get(code="starter")
+    [over] = entitlements.overages(acme, starter)
+    assert (over.limit, over.allowed, over.in_use) == ("custom_domains", 0, 1)
+    assert entitlements.overages(acme, Plan.objects.get(code="growth")) == []
+
+
 # --- dunning ---------------------------------------------------------------------------------------
 
 
@@ -414,3 +463,13 @@ def test_an_invoice_paid_as_localstripe_signs_it_ends_dunning(
     assert response.status_code == 200 and response.json()["outcome"] == "invoice paid"
     subscription.refresh_from_db()
     assert (subscription.status, subscription.grace_until) == (Subscription.Status.ACTIVE, None)
+
+
+def test_a_pending_custom_domain_request_counts_against_a_plan_without_custom_domains(acme: Tenant) -> None:
+    from billing import entitlements
+    from branding.models import CustomDomainRequest
+
+    with tenant_context(acme):
+        CustomDomainRequest.objects.create(hostname="tickets.acme-pending.example", token="t0k3n")
+    [over] = entitlements.overages(acme, Plan.objects.get(code="starter"))
+    assert (over.limit, over.allowed, over.in_use) == ("custom_domains", 0, 1)

@@ -13,6 +13,7 @@ from django.test import Client
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from billing.errors import BillingError, BillingErrorCode
 from billing.models import Plan
 from branding.errors import BrandingError, BrandingErrorCode
 from branding.models import CustomDomainRequest
@@ -48,11 +49,26 @@ def publish_txt(zone: InMemoryZone, request: CustomDomainRequest) -> None:
 
 def test_without_the_plan_feature_nothing_is_requested(acme: Tenant, in_acme: Tenant) -> None:
     on_plan(acme, "starter")
-    with pytest.raises(BrandingError) as refused:
+    with pytest.raises(BillingError) as refused:
         request_custom_domain(actor=None, hostname=HOSTNAME)
-    assert refused.value.code == BrandingErrorCode.FEATURE_NOT_IN_PLAN
+    assert refused.value.code == BillingErrorCode.FEATURE_NOT_IN_PLAN
     assert refused.value.http_status == 403
+    assert (
+        refused.value.message == "The feature “Custom domains” is not part of your plan. Upgrade to use it."
+    )
     assert not CustomDomainRequest.objects.exists()
+
+
+def test_beyond_the_plans_custom_domain_limit_nothing_is_requested(
+    acme_growth: Tenant, in_acme: Tenant
+) -> None:
+    Plan.objects.filter(code="growth").update(limits={"events": 50, "staff_seats": 10, "custom_domains": 1})
+    first = request_custom_domain(actor=None, hostname=HOSTNAME)  # pending requests count
+    with pytest.raises(BillingError) as refused:
+        request_custom_domain(actor=None, hostname="shop.acme-two.example")
+    assert refused.value.code == BillingErrorCode.LIMIT_REACHED
+    assert refused.value.extra == {"limit": "custom_domains", "allowed": 1, "in_use": 1}
+    assert list(CustomDomainRequest.objects.all()) == [first]
 
 
 @pytest.mark.parametrize(

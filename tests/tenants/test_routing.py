@@ -159,3 +159,25 @@ def test_prepared_statements_read_the_schema_of_the_tenant_in_use(acme: Tenant, 
     for acme_names, bravo_names in rounds:
         assert "Acme Jazz Night" in acme_names and "Bravo Sommerfest" not in acme_names
         assert "Bravo Sommerfest" in bravo_names and "Acme Jazz Night" not in bravo_names
+
+
+def test_the_unknown_host_page_speaks_the_visitors_language(db: None) -> None:
+    response = client_for("nobody.localhost").get("/", HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9")
+
+    page = response.content.decode()
+    assert response.status_code == 404 and response["Content-Language"] == "fr"
+    assert '<html lang="fr">' in page and "Il n'y a pas de billetterie à cette adresse" in page
+    assert "Aucune boutique n'est configurée pour nobody.localhost." in page
+    assert "Accept-Language" in response["Vary"]
+
+
+def test_the_suspended_page_falls_back_to_the_shops_language(bravo: Tenant) -> None:
+    suspend_tenant(tenant=bravo, actor=None, reason="unpaid invoice")
+
+    german = client_for("bravo.localhost").get("/")
+    arabic = client_for("bravo.localhost").get("/", HTTP_ACCEPT_LANGUAGE="ar")
+
+    assert german.status_code == 503 and german["Content-Language"] == "de"
+    assert "Dieser Ticketshop ist vorübergehend nicht verfügbar" in german.content.decode()
+    assert arabic["Content-Language"] == "ar" and 'dir="rtl"' in arabic.content.decode()
+    assert "متجر التذاكر هذا غير متاح مؤقتًا" in arabic.content.decode()

@@ -13,14 +13,15 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from ticketing.team.access import role_of
 from ticketing.team.roles import Permission, Role, permissions_of
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]  # pages, and files such as an event's image
 
 
 @dataclass(frozen=True)
@@ -46,15 +47,18 @@ def requires(*permissions: Permission) -> Callable[[View], View]:
 
     def decorate(view: View) -> View:
         @wraps(view)
-        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             role = role_of(request.user)
             if role is None:
-                return forbidden(request, "Your account is not on the team of this shop.")
+                return forbidden(request, _("Your account is not on the team of this shop."))
             allowed = permissions_of(role)
             if not all(permission in allowed for permission in permissions):
-                return forbidden(request, f"A {role.label.lower()} may not open this page or do this.")
+                return forbidden(
+                    request,
+                    _("A %(role)s may not open this page or do this.") % {"role": str(role.label).lower()},
+                )
             request.backoffice_access = Access(  # type: ignore[attr-defined]
                 role=role, permissions=frozenset(str(permission) for permission in allowed)
             )

@@ -14,11 +14,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
 from core.money import currency_exponent, parse_major
 from ticketing.catalog.models import AddOn, Event, TicketType, Venue
 from ticketing.discounts.models import Discount
+from ticketing.inventory.selectors import TicketTypeOffer
+from ticketing.orders.models import Order
 from ticketing.team.roles import ROLE_DESCRIPTIONS, Role
 
 WALL_TIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -57,10 +61,10 @@ class AmountField(forms.CharField):
         except ValueError:
             example = self.prepare_value(1250)
             raise forms.ValidationError(
-                f"Enter an amount like {example}, without the currency sign."
+                _("Enter an amount like %(example)s, without the currency sign.") % {"example": example}
             ) from None
         if amount.amount_minor < 0:
-            raise forms.ValidationError("Enter an amount of zero or more.")
+            raise forms.ValidationError(_("Enter an amount of zero or more."))
         return amount.amount_minor
 
 
@@ -84,13 +88,13 @@ class PercentField(forms.CharField):
         try:
             basis_points = Decimal(str(text).replace(",", ".").strip().rstrip("%")) * 100
         except InvalidOperation:
-            raise forms.ValidationError("Enter a percentage like 10 or 12.5.") from None
+            raise forms.ValidationError(_("Enter a percentage like 10 or 12.5.")) from None
         if basis_points != basis_points.to_integral_value() or not 0 <= basis_points <= 10_000:
-            raise forms.ValidationError("Enter a percentage between 0 and 100, with at most two decimals.")
+            raise forms.ValidationError(_("Enter a percentage between 0 and 100, with at most two decimals."))
         return int(basis_points)
 
 
-def wall_time_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateTimeField:
+def wall_time_field(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DateTimeField:
     return forms.DateTimeField(
         label=label,
         required=required,
@@ -123,26 +127,35 @@ def _zone_or_utc(name: str) -> str:
 
 
 class EventForm(BackofficeForm):
-    name = forms.CharField(max_length=200)
-    slug = forms.SlugField(max_length=200, help_text="The event's address: letters, digits and hyphens.")
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
-    starts_at = wall_time_field("Starts")
-    ends_at = wall_time_field("Ends")
+    name = forms.CharField(max_length=200, label=_("Name"))
+    slug = forms.SlugField(
+        max_length=200, label=_("Slug"), help_text=_("The event's address: letters, digits and hyphens.")
+    )
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}), required=False, label=_("Description")
+    )
+    starts_at = wall_time_field(_("Starts"))
+    ends_at = wall_time_field(_("Ends"))
     timezone = forms.CharField(
         max_length=64,
         initial="UTC",
-        label="Time zone",
-        help_text="For example Europe/Berlin or America/Chicago.",
+        label=_("Time zone"),
+        help_text=_("For example Europe/Berlin or America/Chicago."),
     )
-    venue = forms.ModelChoiceField(queryset=Venue.objects.all(), required=False, empty_label="No venue")
-    capacity = forms.IntegerField(min_value=0, help_text="Most tickets of all types together.")
-    attendance_mode = forms.ChoiceField(choices=Event.AttendanceMode.choices, label="Attendance")
+    venue = forms.ModelChoiceField(
+        queryset=Venue.objects.all(), required=False, empty_label=_("No venue"), label=_("Venue")
+    )
+    capacity = forms.IntegerField(
+        min_value=0, label=_("Capacity"), help_text=_("Most tickets of all types together.")
+    )
+    attendance_mode = forms.ChoiceField(choices=Event.AttendanceMode.choices, label=_("Attendance"))
     online_url = forms.URLField(
-        required=False, assume_scheme="https", label="Online link", help_text="For online and hybrid events."
-    )
+        required=False, assume_scheme="https", label=_("Online link"),
+        help_text=_("For online and hybrid events."),
+    )  # fmt: skip
     hold_minutes = forms.IntegerField(
-        min_value=1, max_value=120, initial=15, label="Reservation time (minutes)",
-        help_text="How long a buyer's selection stays reserved during checkout.",
+        min_value=1, max_value=120, initial=15, label=_("Reservation time (minutes)"),
+        help_text=_("How long a buyer's selection stays reserved during checkout."),
     )  # fmt: skip
 
     @classmethod
@@ -165,22 +178,32 @@ class EventForm(BackofficeForm):
 
 
 class TicketTypeForm(BackofficeForm):
-    name = forms.CharField(max_length=100)
-    kind = forms.ChoiceField(choices=TicketType.Kind.choices)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    name = forms.CharField(max_length=100, label=_("Name"))
+    kind = forms.ChoiceField(choices=TicketType.Kind.choices, label=_("Kind"))
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Description")
+    )
     price_minor: AmountField
-    quantity = forms.IntegerField(min_value=0, help_text="How many of this type may be sold.")
-    sale_starts_at = wall_time_field("Sale starts", required=False, help_text="Blank: on sale at once.")
-    sale_ends_at = wall_time_field("Sale ends", required=False, help_text="Blank: until the event ends.")
-    min_per_order = forms.IntegerField(min_value=1, initial=1, label="At least per order")
-    max_per_order = forms.IntegerField(min_value=1, initial=10, label="At most per order")
-    visibility = forms.ChoiceField(choices=TicketType.Visibility.choices)
-    position = forms.IntegerField(min_value=0, initial=0, help_text="Lower numbers are listed first.")
+    quantity = forms.IntegerField(
+        min_value=0, label=_("Quantity"), help_text=_("How many of this type may be sold.")
+    )
+    sale_starts_at = wall_time_field(_("Sale starts"), required=False, help_text=_("Blank: on sale at once."))
+    sale_ends_at = wall_time_field(
+        _("Sale ends"), required=False, help_text=_("Blank: until the event ends.")
+    )
+    min_per_order = forms.IntegerField(min_value=1, initial=1, label=_("At least per order"))
+    max_per_order = forms.IntegerField(min_value=1, initial=10, label=_("At most per order"))
+    visibility = forms.ChoiceField(choices=TicketType.Visibility.choices, label=_("Visibility"))
+    position = forms.IntegerField(
+        min_value=0, initial=0, label=_("Position"), help_text=_("Lower numbers are listed first.")
+    )
 
     def __init__(self, *args: Any, event: Event, currency: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.event = event
-        self.fields["price_minor"] = AmountField(currency=currency, label=f"Price ({currency})")
+        self.fields["price_minor"] = AmountField(
+            currency=currency, label=_("Price (%(currency)s)") % {"currency": currency}
+        )
         self.order_fields(["name", "kind", "description", "price_minor"])
 
     @classmethod
@@ -202,16 +225,22 @@ class TicketTypeForm(BackofficeForm):
 
 
 class AddOnForm(BackofficeForm):
-    name = forms.CharField(max_length=100)
-    kind = forms.ChoiceField(choices=AddOn.Kind.choices)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    quantity = forms.IntegerField(min_value=0)
-    max_per_order = forms.IntegerField(min_value=1, initial=4, label="At most per order")
-    position = forms.IntegerField(min_value=0, initial=0, help_text="Lower numbers are listed first.")
+    name = forms.CharField(max_length=100, label=_("Name"))
+    kind = forms.ChoiceField(choices=AddOn.Kind.choices, label=_("Kind"))
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Description")
+    )
+    quantity = forms.IntegerField(min_value=0, label=_("Quantity"))
+    max_per_order = forms.IntegerField(min_value=1, initial=4, label=_("At most per order"))
+    position = forms.IntegerField(
+        min_value=0, initial=0, label=_("Position"), help_text=_("Lower numbers are listed first.")
+    )
 
     def __init__(self, *args: Any, currency: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["price_minor"] = AmountField(currency=currency, label=f"Price ({currency})")
+        self.fields["price_minor"] = AmountField(
+            currency=currency, label=_("Price (%(currency)s)") % {"currency": currency}
+        )
         self.order_fields(["name", "kind", "description", "price_minor"])
 
     @classmethod
@@ -223,27 +252,29 @@ class AddOnForm(BackofficeForm):
 
 class CancelEventForm(BackofficeForm):
     reason = forms.CharField(
-        max_length=200, help_text="Shown in the audit trail and on each refund.", label="Reason"
+        max_length=200, help_text=_("Shown in the audit trail and on each refund."), label=_("Reason")
     )
     confirm = forms.BooleanField(
-        label="Yes, cancel this event: stop sales, cancel unpaid orders and refund paid ones in full."
+        label=_("Yes, cancel this event: stop sales, cancel unpaid orders and refund paid ones in full.")
     )
 
 
 class OrderSearchForm(BackofficeForm):
-    q = forms.CharField(max_length=150, required=False, label="Order code, e-mail or name")
+    q = forms.CharField(max_length=150, required=False, label=_("Order code, e-mail or name"))
 
 
 class RefundForm(BackofficeForm):
     WHOLE, CHOSEN = "whole", "chosen"
     scope = forms.ChoiceField(
-        choices=[(WHOLE, "Everything not yet refunded"), (CHOSEN, "Only the tickets chosen below")],
+        choices=[(WHOLE, _("Everything not yet refunded")), (CHOSEN, _("Only the tickets chosen below"))],
         widget=forms.RadioSelect,
         initial=WHOLE,
-        label="Refund",
+        label=_("Refund"),
     )
-    tickets = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple, label="Tickets")
-    reason = forms.CharField(max_length=200, required=False)
+    tickets = forms.MultipleChoiceField(
+        required=False, widget=forms.CheckboxSelectMultiple, label=_("Tickets")
+    )
+    reason = forms.CharField(max_length=200, required=False, label=_("Reason"))
 
     def __init__(self, *args: Any, ticket_choices: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -258,37 +289,45 @@ class RefundForm(BackofficeForm):
         super().clean()
         data = self.cleaned_data
         if data.get("scope") == self.CHOSEN and not data.get("tickets"):
-            self.add_error("tickets", "Choose the tickets to refund.")
+            self.add_error("tickets", _("Choose the tickets to refund."))
         return data
 
 
 class ReasonForm(BackofficeForm):
-    reason = forms.CharField(max_length=200, required=False)
+    reason = forms.CharField(max_length=200, required=False, label=_("Reason"))
 
 
 class DiscountForm(BackofficeForm):
     """One form for every kind; fields a kind does not use are ignored by the service."""
 
-    kind = forms.ChoiceField(choices=Discount.Kind.choices, label="Kind")
-    name = forms.CharField(max_length=100, required=False, help_text="Shown to buyers. Blank: the code.")
+    kind = forms.ChoiceField(choices=Discount.Kind.choices, label=_("Kind"))
+    name = forms.CharField(
+        max_length=100, required=False, label=_("Name"), help_text=_("Shown to buyers. Blank: the code.")
+    )
     code = forms.CharField(
-        max_length=64, required=False, label="Promo code",
-        help_text="Blank: the discount applies by itself. Letters, digits, - and _.",
+        max_length=64, required=False, label=_("Promo code"),
+        help_text=_("Blank: the discount applies by itself. Letters, digits, - and _."),
     )  # fmt: skip
-    percent_bp = PercentField(required=False, label="Percentage off", help_text="Percentage and group kinds.")
+    percent_bp = PercentField(
+        required=False, label=_("Percentage off"), help_text=_("Percentage and group kinds.")
+    )
     min_tickets = forms.IntegerField(
-        min_value=0, required=False, label="From how many tickets", help_text="Group kind."
+        min_value=0, required=False, label=_("From how many tickets"), help_text=_("Group kind.")
     )
     valid_from = wall_time_field(
-        "Valid from", required=False, help_text="In the event's time zone (UTC for every event). Blank: now."
-    )
-    valid_until = wall_time_field("Valid until", required=False, help_text="Blank: no end.")
+        _("Valid from"), required=False,
+        help_text=_("In the event's time zone (UTC for every event). Blank: now."),
+    )  # fmt: skip
+    valid_until = wall_time_field(_("Valid until"), required=False, help_text=_("Blank: no end."))
     usage_limit = forms.IntegerField(
-        min_value=1, required=False, label="Usage limit", help_text="Promo codes: orders that may use it."
+        min_value=1,
+        required=False,
+        label=_("Usage limit"),
+        help_text=_("Promo codes: orders that may use it."),
     )
     ticket_types = forms.MultipleChoiceField(
-        required=False, widget=forms.CheckboxSelectMultiple, label="Only for these ticket types",
-        help_text="None chosen: every ticket type.",
+        required=False, widget=forms.CheckboxSelectMultiple, label=_("Only for these ticket types"),
+        help_text=_("None chosen: every ticket type."),
     )  # fmt: skip
 
     def __init__(
@@ -298,8 +337,8 @@ class DiscountForm(BackofficeForm):
         self.event = event
         self.zone = event.timezone if event is not None else "UTC"
         self.fields["amount_minor"] = AmountField(
-            currency=currency, required=False, label=f"Amount ({currency})",
-            help_text="Fixed amount: taken off each ticket. Package: the price of one bundle.",
+            currency=currency, required=False, label=_("Amount (%(currency)s)") % {"currency": currency},
+            help_text=_("Fixed amount: taken off each ticket. Package: the price of one bundle."),
         )  # fmt: skip
         self.order_fields(["kind", "name", "code", "percent_bp", "amount_minor"])
         ticket_types = list(event.ticket_types.all()) if event is not None else []
@@ -308,7 +347,10 @@ class DiscountForm(BackofficeForm):
         for ticket_type in ticket_types:
             name = f"package_{ticket_type.pk}"
             self.fields[name] = forms.IntegerField(
-                min_value=0, required=False, initial=0, label=f"{ticket_type.name} per bundle"
+                min_value=0,
+                required=False,
+                initial=0,
+                label=_("%(ticket_type)s per bundle") % {"ticket_type": ticket_type.name},
             )
             self.package_fields.append(name)
         if event is None:
@@ -363,14 +405,171 @@ class DiscountForm(BackofficeForm):
 
 
 class InviteForm(BackofficeForm):
-    email = forms.EmailField(label="E-mail address")
-    full_name = forms.CharField(max_length=150, required=False, label="Name (optional)")
+    email = forms.EmailField(label=_("E-mail address"))
+    full_name = forms.CharField(max_length=150, required=False, label=_("Name (optional)"))
     role = forms.ChoiceField(
-        choices=[(role.value, f"{role.label}: {ROLE_DESCRIPTIONS[role]}") for role in Role],
+        choices=[(role.value, format_lazy("{}: {}", role.label, ROLE_DESCRIPTIONS[role])) for role in Role],
         widget=forms.RadioSelect,
         initial=Role.BOX_OFFICE,
+        label=_("Role"),
     )
 
 
 class RoleForm(BackofficeForm):
-    role = forms.ChoiceField(choices=Role.choices, label="Role")
+    role = forms.ChoiceField(choices=Role.choices, label=_("Role"))
+
+
+class VenueForm(BackofficeForm):
+    name = forms.CharField(max_length=200, label=_("Name"))
+    address = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Address"))
+    city = forms.CharField(max_length=100, required=False, label=_("City"))
+    country = forms.CharField(
+        max_length=2, required=False, label=_("Country"), help_text=_("Two letters, for example DE or US.")
+    )
+    timezone = forms.CharField(
+        max_length=64, initial="UTC", label=_("Time zone"),
+        help_text=_("New events at this venue start in it. For example Europe/Berlin."),
+    )  # fmt: skip
+
+    @classmethod
+    def for_venue(cls, venue: Venue) -> VenueForm:
+        return cls(initial={name: getattr(venue, name) for name in cls.base_fields})
+
+
+class SeriesForm(BackofficeForm):
+    """A series' shared details and the rule that gives its dates (wall-clock times in its time zone)."""
+
+    WEEKLY, LIST = "weekly", "list"
+    WEEKDAYS = [
+        (0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")), (3, _("Thursday")),
+        (4, _("Friday")), (5, _("Saturday")), (6, _("Sunday")),
+    ]  # fmt: skip
+
+    name = forms.CharField(max_length=200, label=_("Name"))
+    slug = forms.SlugField(
+        max_length=180, label=_("Address"),
+        help_text=_("Each date's address is this followed by its date, e.g. jazz-night-20310704-2000."),
+    )  # fmt: skip
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), required=False, label=_("Description")
+    )
+    venue = forms.ModelChoiceField(
+        queryset=Venue.objects.all(), required=False, empty_label=_("No venue"), label=_("Venue")
+    )
+    timezone = forms.CharField(
+        max_length=64, initial="UTC", label=_("Time zone"), help_text=_("The times below are in it.")
+    )
+    capacity = forms.IntegerField(min_value=0, label=_("Capacity per date"))
+    duration_minutes = forms.IntegerField(
+        min_value=1, max_value=60 * 24 * 14, initial=120, label=_("Length (minutes)")
+    )
+    hold_minutes = forms.IntegerField(
+        min_value=1, max_value=120, initial=15, label=_("Reservation time (minutes)")
+    )
+    template = forms.ModelChoiceField(
+        queryset=Event.objects.none(), required=False, empty_label=_("None: add tickets to each date later"),
+        label=_("Copy ticket types and add-ons from"),
+    )  # fmt: skip
+    rule = forms.ChoiceField(
+        choices=[
+            (WEEKLY, _("Weekly, on the weekdays chosen, between two dates")),
+            (LIST, _("On the dates listed")),
+        ],
+        widget=forms.RadioSelect, initial=WEEKLY, label=_("Dates"),
+    )  # fmt: skip
+    weekdays = forms.TypedMultipleChoiceField(
+        choices=WEEKDAYS, coerce=int, required=False, widget=forms.CheckboxSelectMultiple, label=_("Weekdays")
+    )
+    first_date = forms.DateField(
+        required=False, label=_("First date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    last_date = forms.DateField(
+        required=False, label=_("Last date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    start_time = forms.TimeField(
+        required=False, label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    dates = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}), required=False, label=_("Dates and times"),
+        help_text=_("One per line, like 2031-07-04 20:00."),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = Event.objects.exclude(  # type: ignore[attr-defined]
+            status=Event.Status.CANCELLED
+        ).order_by("-starts_at", "-pk")
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if data.get("rule") == self.WEEKLY:
+            for name in ("weekdays", "first_date", "last_date", "start_time"):
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, _("Needed for a weekly series."))
+        elif data.get("rule") == self.LIST:
+            moments, bad = [], []
+            for line in (data.get("dates") or "").splitlines():
+                if not line.strip():
+                    continue
+                try:
+                    moments.append(datetime.strptime(" ".join(line.split()), "%Y-%m-%d %H:%M"))
+                except ValueError:
+                    bad.append(line.strip())
+            if bad:
+                self.add_error(
+                    "dates",
+                    _("Not a date and time like 2031-07-04 20:00: %(lines)s") % {"lines": ", ".join(bad)},
+                )
+            elif not moments:
+                self.add_error("dates", _("List at least one date."))
+            data["moments"] = moments
+        return data
+
+
+class EventImageForm(BackofficeForm):
+    image = forms.FileField(
+        label=_("Image"), help_text=_("A PNG, JPEG, GIF or WebP file of up to 2 MB and 4,000 pixels a side.")
+    )
+
+
+class BoxOfficeSaleForm(BackofficeForm):
+    """Quantities per ticket type (hidden box-office types too), the desk's payment, an optional buyer."""
+
+    payment_method = forms.ChoiceField(
+        choices=[
+            (Order.PaymentMethod.CASH.value, Order.PaymentMethod.CASH.label),
+            (Order.PaymentMethod.CARD_TERMINAL.value, Order.PaymentMethod.CARD_TERMINAL.label),
+        ],
+        widget=forms.RadioSelect, initial=Order.PaymentMethod.CASH.value, label=_("Paid with"),
+    )  # fmt: skip
+    buyer_name = forms.CharField(max_length=150, required=False, label=_("Buyer's name (optional)"))
+    buyer_email = forms.EmailField(
+        required=False, label=_("Buyer's e-mail (optional)"), help_text=_("The tickets are e-mailed to it.")
+    )
+
+    def __init__(self, *args: Any, offers: list[TicketTypeOffer], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.quantity_fields: list[tuple[TicketTypeOffer, str]] = []
+        for offer in offers:
+            name = f"ticket_{offer.ticket_type.pk}"
+            self.fields[name] = forms.IntegerField(
+                min_value=0, max_value=max(offer.available, 0), required=False, initial=0,
+                label=f"{offer.ticket_type.name} · {offer.price}",
+                help_text=_("%(count)s left") % {"count": offer.available},
+            )  # fmt: skip
+            self.quantity_fields.append((offer, name))
+        self.order_fields([name for _offer, name in self.quantity_fields])
+
+    def quantities(self) -> dict[int, int]:
+        return {
+            offer.ticket_type.pk: self.cleaned_data.get(name) or 0
+            for offer, name in self.quantity_fields
+            if self.cleaned_data.get(name)
+        }
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        if not self.errors and not self.quantities():
+            raise forms.ValidationError(_("Choose at least one ticket."))
+        return self.cleaned_data

@@ -46,9 +46,9 @@ class EventSeries(models.Model):
 
 class Event(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
-        CANCELLED = "cancelled", "Cancelled"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        CANCELLED = "cancelled", _("Cancelled")
 
     class AttendanceMode(models.TextChoices):
         IN_PERSON = "in_person", _("In person")
@@ -87,12 +87,12 @@ class Event(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_at__gte=F("starts_at")),
                 name="event_ends_after_start",
-                violation_error_message="An event cannot end before it starts.",
+                violation_error_message=_("An event cannot end before it starts."),
             ),
             models.CheckConstraint(
                 condition=Q(attendance_mode="in_person") | ~Q(online_url=""),
                 name="event_online_needs_link",
-                violation_error_message="Online and hybrid events need a link.",
+                violation_error_message=_("Online and hybrid events need a link."),
             ),
             models.CheckConstraint(condition=Q(hold_minutes__gte=1), name="event_hold_at_least_a_minute"),
         ]
@@ -107,16 +107,16 @@ class Event(models.Model):
 
 class TicketType(models.Model):
     class Kind(models.TextChoices):
-        GENERAL_ADMISSION = "general_admission", "General admission"
-        VIP = "vip", "VIP"
-        EARLY_BIRD = "early_bird", "Early bird"
-        REDUCED = "reduced", "Reduced"
-        OTHER = "other", "Other"
+        GENERAL_ADMISSION = "general_admission", _("General admission")
+        VIP = "vip", _("VIP")
+        EARLY_BIRD = "early_bird", _("Early bird")
+        REDUCED = "reduced", _("Reduced")
+        OTHER = "other", _("Other")
 
     class Visibility(models.TextChoices):
-        PUBLIC = "public", "Public: listed on the event page"
-        HIDDEN = "hidden", "Hidden: sold by the box office only"
-        CODE_ONLY = "code_only", "Code only: shown with a promo code that unlocks it"
+        PUBLIC = "public", _("Public: listed on the event page")
+        HIDDEN = "hidden", _("Hidden: sold by the box office only")
+        CODE_ONLY = "code_only", _("Code only: shown with a promo code that unlocks it")
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="ticket_types")
     name = models.CharField(max_length=100)
@@ -140,19 +140,19 @@ class TicketType(models.Model):
             models.CheckConstraint(
                 condition=Q(min_per_order__gte=1),
                 name="ticket_type_min_at_least_one",
-                violation_error_message="The minimum per order is at least 1.",
+                violation_error_message=_("The minimum per order is at least 1."),
             ),
             models.CheckConstraint(
                 condition=Q(max_per_order__gte=F("min_per_order")),
                 name="ticket_type_max_not_below_min",
-                violation_error_message="The maximum per order cannot be below the minimum.",
+                violation_error_message=_("The maximum per order cannot be below the minimum."),
             ),
             models.CheckConstraint(
                 condition=Q(sale_starts_at__isnull=True)
                 | Q(sale_ends_at__isnull=True)
                 | Q(sale_ends_at__gt=F("sale_starts_at")),
                 name="ticket_type_sale_window_ordered",
-                violation_error_message="The sale must end after it starts.",
+                violation_error_message=_("The sale must end after it starts."),
             ),
         ]
 
@@ -164,9 +164,9 @@ class AddOn(models.Model):
     """Something sold alongside tickets: parking, merchandise."""
 
     class Kind(models.TextChoices):
-        PARKING = "parking", "Parking"
-        MERCHANDISE = "merchandise", "Merchandise"
-        OTHER = "other", "Other"
+        PARKING = "parking", _("Parking")
+        MERCHANDISE = "merchandise", _("Merchandise")
+        OTHER = "other", _("Other")
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="addons")
     name = models.CharField(max_length=100)

@@ -43,6 +43,11 @@ def storefront_event(slug: str) -> Event | None:
     return event
 
 
+def live_event_count() -> int:
+    """Events that count against the plan's limit: not cancelled and not over yet."""
+    return Event.objects.exclude(status=Event.Status.CANCELLED).filter(ends_at__gte=timezone.now()).count()
+
+
 def all_events() -> QuerySet[Event]:
     return Event.objects.select_related("venue", "series").order_by("-starts_at", "-pk")
 
@@ -61,3 +66,7 @@ def ticket_types_of(event: Event) -> QuerySet[TicketType]:
 
 def addons_of(event: Event) -> QuerySet[AddOn]:
     return AddOn.objects.filter(event=event).select_related("stock")
+
+
+def events_of_series(series: EventSeries) -> QuerySet[Event]:
+    return Event.objects.filter(series=series).select_related("venue").order_by("starts_at", "pk")

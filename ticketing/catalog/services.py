@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from pathlib import PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import connection, models, transaction
-from django.utils.timezone import now
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from billing import entitlements
+from branding.services import RASTER_FORMATS, ImageRule, checked_image
+from core.side_effects import after_commit
+from tenants.context import current_schema_name
 from ticketing.audit.services import record
 from ticketing.catalog.errors import CatalogError, CatalogErrorCode
 from ticketing.catalog.models import AddOn, Event, EventSeries, TicketType, Venue
+from ticketing.catalog.selectors import live_event_count
 from ticketing.inventory.services import open_stock, resize_stock
 from ticketing.team.access import require_permission
 from ticketing.team.roles import Permission
@@ -42,13 +52,17 @@ def _validated(instance: models.Model) -> None:
             ZoneInfo(timezone_name)
         except (ZoneInfoNotFoundError, ValueError):
             raise CatalogError(
-                CatalogErrorCode.INVALID, f"Unknown time zone “{timezone_name}”.", field="timezone"
+                CatalogErrorCode.INVALID,
+                _("Unknown time zone “%(zone)s”.") % {"zone": timezone_name},
+                field="timezone",
             ) from None
     try:
         instance.full_clean()
     except ValidationError as error:
         field, messages = next(iter(error.message_dict.items()))
-        code = CatalogErrorCode.SLUG_TAKEN if field == "slug" and "already exists" in messages[0] else None
+        # By the error's code, not its words: the message is in the staff member's language.
+        codes = [problem.code for problem in error.error_dict.get(field, [])]
+        code = CatalogErrorCode.SLUG_TAKEN if field == "slug" and "unique" in codes else None
         raise CatalogError(
             code or CatalogErrorCode.INVALID,
             messages[0],
@@ -84,9 +98,27 @@ def create_venue(
     return venue
 
 
+_VENUE_FIELDS = {"name", "address", "city", "country", "timezone"}
+
+
+def update_venue(*, actor: User | None, venue: Venue, **changes: Any) -> Venue:
+    """Change a venue's name, address or time zone (events keep the time zone they were given)."""
+    require_permission(actor, Permission.MANAGE_CATALOG)
+    if "country" in changes:
+        changes["country"] = str(changes["country"]).upper()
+    with transaction.atomic(durable=True):
+        venue = Venue.objects.select_for_update().get(pk=venue.pk)
+        changed = _set_fields(venue, _VENUE_FIELDS, changes)
+        _validated(venue)
+        venue.save()
+        record(action="venue.updated", target=venue, actor=actor, fields=sorted(changed))
+    return venue
+
+
 def _new_event(*, capacity: int, **fields: Any) -> Event:
-    live = Event.objects.exclude(status=Event.Status.CANCELLED).filter(ends_at__gte=now())
-    entitlements.check_limit(entitlements.Limit.EVENTS, in_use=live.count())  # billing: the plan's limit
+    entitlements.check_limit(
+        entitlements.Limit.EVENTS, in_use=live_event_count()
+    )  # billing: the plan's limit
     event = Event(capacity=capacity)
     _set_fields(event, _EVENT_FIELDS, fields)
     if event.venue is not None and "timezone" not in fields:
@@ -114,13 +146,47 @@ def update_event(*, actor: User | None, event: Event, capacity: int | None = Non
         changed = _set_fields(event, _EVENT_FIELDS, changes)
         if capacity is not None and capacity != event.capacity:
             resize_stock(
-                stock=event.stocks.get(ticket_type=None, addon=None), capacity=capacity, label="Capacity"
+                stock=event.stocks.get(ticket_type=None, addon=None), capacity=capacity, label=_("Capacity")
             )
             event.capacity = capacity
             changed.append("capacity")
         _validated(event)
         event.save()
         record(action="event.updated", target=event, actor=actor, fields=sorted(changed))
+    return event
+
+
+EVENT_IMAGE_RULE = ImageRule(
+    label=gettext_lazy("event image"), max_bytes=2_000_000, max_side=4_000, formats=RASTER_FORMATS
+)
+
+
+def set_event_image(*, actor: User | None, event: Event, image: File | None) -> Event:
+    """Show an image on the event's pages (a PNG, JPEG, GIF or WebP up to 2 MB), or remove it (None)."""
+    require_permission(actor, Permission.MANAGE_CATALOG)
+    stored_name = ""
+    if image is not None:
+        image = checked_image(image, EVENT_IMAGE_RULE, field="image")
+        # Each shop's images in its own folder, under a name nobody can guess.
+        stored_name = f"{current_schema_name()}/{uuid.uuid4().hex}{PurePosixPath(image.name or '').suffix}"
+    with transaction.atomic(durable=True):
+        event = Event.objects.select_for_update(no_key=True).get(pk=event.pk)
+        previous = event.image.name if event.image else ""
+        if image is None:
+            event.image.name = ""
+        else:
+            event.image.save(stored_name, image, save=False)
+        event.save(update_fields=["image"])
+        record(
+            action="event.image_changed",
+            target=event,
+            actor=actor,
+            image=event.image.name or "",
+            previous=previous,
+        )
+        if previous:
+            # The old file goes once the change is committed; a rollback keeps it in use.
+            after_commit(event.image.storage.delete, previous)
     return event
 
 
@@ -152,10 +218,10 @@ def _set_status(
     if event.status not in allowed_from:
         raise CatalogError(
             CatalogErrorCode.STATUS_CONFLICT,
-            f"A {event.get_status_display().lower()} event cannot do that.",
+            _("A %(status)s event cannot do that.") % {"status": str(event.get_status_display()).lower()},
         )
     if status == Event.Status.PUBLISHED and not event.ticket_types.exists():
-        raise CatalogError(CatalogErrorCode.INVALID, "Add at least one ticket type before publishing.")
+        raise CatalogError(CatalogErrorCode.INVALID, _("Add at least one ticket type before publishing."))
     previous = event.status
     event.status = status
     event.save(update_fields=["status"])
@@ -193,10 +259,12 @@ def create_series(
     """Repeat an event ``count`` times, ``every`` apart, each date with copies of its tickets and add-ons."""
     require_permission(actor, Permission.MANAGE_CATALOG)
     if not 1 <= count <= 366:
-        raise CatalogError(CatalogErrorCode.INVALID, "A series has between 1 and 366 dates.", field="count")
+        raise CatalogError(
+            CatalogErrorCode.INVALID, _("A series has between 1 and 366 dates."), field="count"
+        )
     if every <= timedelta(0):
         raise CatalogError(
-            CatalogErrorCode.INVALID, "Dates must be a positive interval apart.", field="every"
+            CatalogErrorCode.INVALID, _("Dates must be a positive interval apart."), field="every"
         )
     with transaction.atomic(durable=True):
         series = EventSeries(name=name, slug=slug, description=description)
@@ -220,27 +288,94 @@ def create_series(
                 online_url=template.online_url,
                 hold_minutes=template.hold_minutes,
             )
-            shift = every * index
-            for ticket_type in ticket_types:
-                _new_ticket_type(
-                    event=event,
-                    quantity=ticket_type.quantity,
-                    currency=ticket_type.currency,
-                    **{name: getattr(ticket_type, name) for name in _TICKET_TYPE_FIELDS},
-                    **{
-                        name: getattr(ticket_type, name) + shift
-                        for name in ("sale_starts_at", "sale_ends_at")
-                        if getattr(ticket_type, name) is not None
-                    },
-                )
-            for addon in addons:
-                _new_addon(
-                    event=event,
-                    quantity=addon.quantity,
-                    currency=addon.currency,
-                    **{name: getattr(addon, name) for name in _ADDON_FIELDS},
-                )
+            _copy_offer(event, ticket_types=ticket_types, addons=addons, shift=every * index)
         record(action="series.created", target=series, actor=actor, template=template.pk, count=count)
+    return series
+
+
+def _copy_offer(
+    event: Event, *, ticket_types: Sequence[TicketType], addons: Sequence[AddOn], shift: timedelta
+) -> None:
+    """Give a series date copies of a template's ticket types and add-ons, sale windows moved along."""
+    for ticket_type in ticket_types:
+        fields = {name: getattr(ticket_type, name) for name in _TICKET_TYPE_FIELDS}
+        for name in ("sale_starts_at", "sale_ends_at"):
+            if fields[name] is not None:
+                fields[name] += shift
+        _new_ticket_type(event=event, quantity=ticket_type.quantity, currency=ticket_type.currency, **fields)
+    for addon in addons:
+        _new_addon(
+            event=event,
+            quantity=addon.quantity,
+            currency=addon.currency,
+            **{name: getattr(addon, name) for name in _ADDON_FIELDS},
+        )
+
+
+def create_series_on_dates(
+    *,
+    actor: User | None,
+    name: str,
+    slug: str,
+    starts: Sequence[datetime],
+    duration: timedelta,
+    capacity: int,
+    timezone: str = "UTC",
+    venue: Venue | None = None,
+    description: str = "",
+    hold_minutes: int = 15,
+    template: Event | None = None,
+) -> EventSeries:
+    """A series with one draft event per start (see catalog.recurrence), each editable afterwards.
+
+    With a ``template``, every date gets copies of its ticket types and add-ons, their sale
+    windows moved by the distance between the template's start and the date's.
+    """
+    require_permission(actor, Permission.MANAGE_CATALOG)
+    if duration <= timedelta(0):
+        raise CatalogError(
+            CatalogErrorCode.INVALID, _("An event lasts at least a minute."), field="duration_minutes"
+        )
+    if not starts:
+        raise CatalogError(CatalogErrorCode.INVALID, _("The rule gives no dates."))
+    try:
+        zone = ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise CatalogError(
+            CatalogErrorCode.INVALID,
+            _("Unknown time zone “%(zone)s”.") % {"zone": timezone},
+            field="timezone",
+        ) from None
+    with transaction.atomic(durable=True):
+        series = EventSeries(name=name, slug=slug, description=description)
+        _validated(series)
+        series.save()
+        ticket_types = list(template.ticket_types.all()) if template is not None else []
+        addons = list(template.addons.all()) if template is not None else []
+        for starts_at in sorted(set(starts)):
+            event = _new_event(
+                capacity=capacity,
+                name=name,
+                slug=f"{slug}-{localtime(starts_at, zone):%Y%m%d-%H%M}",
+                description=description,
+                starts_at=starts_at,
+                ends_at=starts_at + duration,
+                timezone=timezone,
+                venue=venue,
+                series=series,
+                hold_minutes=hold_minutes,
+            )
+            if template is not None:
+                _copy_offer(
+                    event, ticket_types=ticket_types, addons=addons, shift=starts_at - template.starts_at
+                )
+        record(
+            action="series.created",
+            target=series,
+            actor=actor,
+            template=template.pk if template is not None else None,
+            count=len(set(starts)),
+        )
     return series
 
 
@@ -258,7 +393,8 @@ def _check_currency(currency: str) -> str:
     if currency and currency != expected:
         raise CatalogError(
             CatalogErrorCode.WRONG_CURRENCY,
-            f"This shop sells in {expected}, not {currency}.",
+            _("This shop sells in %(expected)s, not %(currency)s.")
+            % {"expected": expected, "currency": currency},
             field="currency",
         )
     return expected

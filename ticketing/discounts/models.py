@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from ticketing.catalog.models import Event, TicketType
 
@@ -18,10 +19,10 @@ CODE_PATTERN = r"^[A-Z0-9][A-Z0-9_-]*$"
 
 class Discount(models.Model):
     class Kind(models.TextChoices):
-        PERCENT = "percent", "Percentage off each ticket"
-        AMOUNT = "amount", "Fixed amount off each ticket"
-        GROUP = "group", "Group: percentage off from a number of tickets"
-        PACKAGE = "package", "Package: a bundle of tickets at one price"
+        PERCENT = "percent", _("Percentage off each ticket")
+        AMOUNT = "amount", _("Fixed amount off each ticket")
+        GROUP = "group", _("Group: percentage off from a number of tickets")
+        PACKAGE = "package", _("Package: a bundle of tickets at one price")
 
     name = models.CharField(max_length=100, help_text="Shown to buyers next to the discount.")
     code = models.CharField(

@@ -310,6 +310,7 @@ def resize_stock(*, stock: Stock, capacity: int, label: str) -> None:
         stock.refresh_from_db()
         raise InventoryError(
             InventoryErrorCode.CAPACITY_BELOW_SOLD,
-            f"{label} cannot go below the {stock.held + stock.sold} already sold or reserved.",
+            _("%(what)s cannot go below the %(count)s already sold or reserved.")
+            % {"what": label, "count": stock.held + stock.sold},
             field="capacity" if stock.ticket_type_id is None and stock.addon_id is None else "quantity",
         ) from None

@@ -12,6 +12,7 @@ class OrderErrorCode(StrEnum):
     NOTHING_TO_REFUND = "nothing_to_refund"
     INVALID_LINK = "invalid_link"
     EVENT_CANCELLED = "event_cancelled"
+    INVALID_PAYMENT_METHOD = "invalid_payment_method"
 
 
 class OrderError(DomainError):

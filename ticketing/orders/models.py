@@ -24,6 +24,9 @@ class Order(models.Model):
     class PaymentMethod(models.TextChoices):
         PAY_LATER = "pay_later", _("Pay later (bank transfer or at the box office)")
         FREE = "free", _("Free")
+        # Taken at the box office's desk: the order is paid as it is placed.
+        CASH = "cash", _("Cash at the box office")
+        CARD_TERMINAL = "card_terminal", _("Card terminal at the box office")
 
     code = models.CharField(max_length=12, unique=True, help_text="Short code the buyer quotes.")
     secret = models.CharField(max_length=43, help_text="Part of the buyer's private links.")

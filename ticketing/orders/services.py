@@ -7,6 +7,7 @@ that follows; confirmation e-mails and PDFs are queued after that commit.
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable
@@ -25,6 +26,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from billing.ledger import services as ledger
 from branding.selectors import email_sender
+from core.errors import DomainError
 from core.side_effects import enqueue_after_commit
 from core.tasks import send_email
 from ticketing.audit.services import record
@@ -52,11 +54,14 @@ from ticketing.outbox.models import EventType
 from ticketing.outbox.payloads import event_payload, order_payload, refund_payload
 from ticketing.outbox.services import record_event, record_events
 from ticketing.team.access import require_permission
-from ticketing.team.roles import Permission
+from ticketing.team.roles import Permission, Role
+from ticketing.team.selectors import team_members
 
 # No I, O, 0 or 1: codes are read out over the phone and typed from paper.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
+logger = logging.getLogger(__name__)
+
 MAGIC_LINK_SALT = "orders.magic-link"
 MAGIC_LINK_MAX_AGE = 60 * 60 * 24  # a day
 
@@ -352,7 +357,7 @@ def mark_order_paid(*, order: Order, actor: User | None) -> Order:
         if order.status != Order.Status.PENDING_PAYMENT:
             raise OrderError(
                 OrderErrorCode.STATUS_CONFLICT,
-                f"A {order.get_status_display().lower()} order cannot be paid.",
+                _("A %(status)s order cannot be paid.") % {"status": str(order.get_status_display()).lower()},
             )
         order.status = Order.Status.PAID
         order.paid_at = timezone.now()
@@ -401,9 +406,9 @@ def cancel_order(*, order: Order, actor: User | None, reason: str = "") -> Order
         if order.status != Order.Status.PENDING_PAYMENT:
             raise OrderError(
                 OrderErrorCode.STATUS_CONFLICT,
-                "Only unpaid orders can be cancelled; refund a paid order instead.",
+                _("Only unpaid orders can be cancelled; refund a paid order instead."),
             )
-        _, quantities = _return_units(order, [], whole_order=True)
+        _value, quantities = _return_units(order, [], whole_order=True)
         order.tickets.filter(status=Ticket.Status.VALID).update(status=Ticket.Status.CANCELLED)
         order.status = Order.Status.CANCELLED
         order.save(update_fields=["status"])
@@ -424,7 +429,8 @@ def refund_order(
         if order.status not in (Order.Status.PAID, Order.Status.PARTIALLY_REFUNDED):
             raise OrderError(
                 OrderErrorCode.STATUS_CONFLICT,
-                f"A {order.get_status_display().lower()} order cannot be refunded.",
+                _("A %(status)s order cannot be refunded.")
+                % {"status": str(order.get_status_display()).lower()},
             )
         valid = order.tickets.filter(status=Ticket.Status.VALID)
         whole = ticket_ids is None
@@ -432,12 +438,12 @@ def refund_order(
         if not whole and (not tickets or len(tickets) != len(set(ticket_ids or ()))):
             raise OrderError(
                 OrderErrorCode.NOTHING_TO_REFUND,
-                "Choose tickets of this order that are still valid.",
+                _("Choose tickets of this order that are still valid."),
                 field="tickets",
             )
         value, quantities = _return_units(order, tickets, whole_order=whole)
         if value == 0 and not quantities:
-            raise OrderError(OrderErrorCode.NOTHING_TO_REFUND, "Nothing is left to refund on this order.")
+            raise OrderError(OrderErrorCode.NOTHING_TO_REFUND, _("Nothing is left to refund on this order."))
         refund = Refund.objects.create(
             order=order, amount_minor=value, currency=order.currency, reason=reason, actor=actor
         )
@@ -484,15 +490,36 @@ def cancel_event(*, actor: User | None, event: Event, reason: str = "") -> Event
     return event
 
 
-def settle_orders_of_cancelled_event(*, event: Event, actor: User | None, reason: str = "") -> int:
-    """Cancel each unpaid order and refund each paid one of a cancelled event; returns how many.
+@dataclass(frozen=True)
+class UnsettledOrder:
+    """An order of a cancelled event that could not be cancelled or refunded, and why."""
 
-    Safe to run again: it only touches orders that are still open.
+    code: str
+    status: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """What one settling run did: how many orders it settled, and those it could not."""
+
+    settled: int
+    unsettled: list[UnsettledOrder]
+
+
+def settle_orders_of_cancelled_event(*, event: Event, actor: User | None, reason: str = "") -> Settlement:
+    """Cancel each unpaid order and refund each paid one of a cancelled event, as many as can be.
+
+    Each order is its own transaction: one that is refused (the ledger cannot cover its
+    refund, say) stays open and the others are still settled. The ones left are written
+    to the event's audit trail and mailed to the shop's owners. Safe to run again: it
+    only touches orders that are still open, so a later run retries just those.
     """
     if event.status != Event.Status.CANCELLED:
         raise OrderError(OrderErrorCode.STATUS_CONFLICT, "Only a cancelled event's orders are settled.")
     reason = reason or f"Event cancelled: {event}"
     settled = 0
+    unsettled: list[UnsettledOrder] = []
     open_statuses = (Order.Status.PENDING_PAYMENT, Order.Status.PAID, Order.Status.PARTIALLY_REFUNDED)
     for order in list(Order.objects.filter(event=event, status__in=open_statuses).order_by("pk")):
         try:
@@ -500,10 +527,48 @@ def settle_orders_of_cancelled_event(*, event: Event, actor: User | None, reason
                 cancel_order(order=order, actor=actor, reason=reason)
             else:
                 refund_order(order=order, actor=actor, reason=reason)
-        except OrderError:
-            continue  # paid or settled meanwhile: a later run sees its new status
-        settled += 1
-    return settled
+        except DomainError as error:
+            current = Order.objects.filter(pk=order.pk).values_list("status", flat=True).first()
+            if current not in open_statuses:
+                continue  # settled meanwhile by someone else: nothing left to do
+            unsettled.append(UnsettledOrder(code=order.code, status=str(current), reason=error.message))
+        except Exception:  # one broken order must not stop the others; it is reported
+            logger.exception("Settling order %s of cancelled event %s failed", order.code, event.pk)
+            unsettled.append(
+                UnsettledOrder(code=order.code, status=order.status, reason="An unexpected error occurred.")
+            )
+        else:
+            settled += 1
+    if unsettled:
+        _report_unsettled(event=event, actor=actor, unsettled=unsettled)
+    return Settlement(settled=settled, unsettled=unsettled)
+
+
+def _report_unsettled(*, event: Event, actor: User | None, unsettled: list[UnsettledOrder]) -> None:
+    """The organizer learns which orders are still open and why: an audit row, and a mail to the owners."""
+    with transaction.atomic(durable=True):
+        record(
+            action="event.settlement_incomplete",
+            target=event,
+            actor=actor,
+            orders=[{"code": item.code, "status": item.status, "reason": item.reason} for item in unsettled],
+        )
+        recipients = sorted(
+            {member.user.email for member in team_members() if member.role == Role.OWNER}
+            | ({actor.email} if actor is not None and actor.email else set())
+        )
+        if recipients:
+            lines = "\n".join(f"- {item.code} ({item.status}): {item.reason}" for item in unsettled)
+            enqueue_after_commit(
+                send_email,
+                to=recipients,
+                subject=f"{len(unsettled)} order(s) of the cancelled event {event.name} are still open",
+                body=(
+                    f"The event {event.name} was cancelled. These orders could not be cancelled or "
+                    f"refunded and are still open:\n\n{lines}\n\nSettle them from the back office's "
+                    "order pages once the reason is resolved; settling the event again retries only these.\n"
+                ),
+            )
 
 
 def expire_unpaid_orders(*, now: datetime | None = None) -> int:
@@ -521,7 +586,7 @@ def expire_unpaid_orders(*, now: datetime | None = None) -> int:
             )
             if order is None:
                 continue
-            _, quantities = _return_units(order, [], whole_order=True)
+            _value, quantities = _return_units(order, [], whole_order=True)
             order.tickets.filter(status=Ticket.Status.VALID).update(status=Ticket.Status.CANCELLED)
             order.status = Order.Status.EXPIRED
             order.save(update_fields=["status"])

@@ -30,10 +30,11 @@ def expire_unpaid_orders_everywhere() -> int:
 
 
 @shared_task(name="orders.settle_cancelled_event")
-def settle_cancelled_event(*, event_id: int, actor_id: int | None, reason: str = "") -> int:
+def settle_cancelled_event(*, event_id: int, actor_id: int | None, reason: str = "") -> dict[str, int]:
     """Cancel or refund the open orders of an event the organizer called off (queued after commit)."""
     from ticketing.orders.services import settle_orders_of_cancelled_event
 
     event = Event.objects.get(pk=event_id)
     actor = User.objects.filter(pk=actor_id).first() if actor_id else None
-    return settle_orders_of_cancelled_event(event=event, actor=actor, reason=reason)
+    settlement = settle_orders_of_cancelled_event(event=event, actor=actor, reason=reason)
+    return {"settled": settlement.settled, "unsettled": len(settlement.unsettled)}

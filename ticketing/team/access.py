@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from ticketing.team.errors import TeamError, TeamErrorCode
 from ticketing.team.models import Membership
 from ticketing.team.roles import Permission, Role, permissions_of
@@ -53,10 +55,14 @@ def require_permission(actor: Any, *permissions: Permission) -> None:
     missing = [permission for permission in permissions if not has_permission(actor, permission)]
     if missing:
         role = role_of(actor)
-        who = f"A {role.label.lower()}" if role else "Someone outside the team"
+        message = (
+            _("A %(role)s may not do this.") % {"role": str(role.label).lower()}
+            if role
+            else _("Someone outside the team may not do this.")
+        )
         raise TeamError(
             TeamErrorCode.PERMISSION_DENIED,
-            f"{who} may not do this.",
+            message,
             extra={"missing": [str(permission) for permission in missing]},
             http_status=403,
         )

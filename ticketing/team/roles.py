@@ -9,14 +9,18 @@ from __future__ import annotations
 from enum import StrEnum
 
 from django.db import models
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+StrOrPromise = str | Promise
 
 
 class Role(models.TextChoices):
-    OWNER = "owner", "Owner"
-    MANAGER = "manager", "Manager"
-    BOX_OFFICE = "box_office", "Box office"
-    SCANNER = "scanner", "Scanner"
-    ANALYST = "analyst", "Analyst"
+    OWNER = "owner", _("Owner")
+    MANAGER = "manager", _("Manager")
+    BOX_OFFICE = "box_office", _("Box office")
+    SCANNER = "scanner", _("Scanner")
+    ANALYST = "analyst", _("Analyst")
 
 
 class Permission(StrEnum):
@@ -28,26 +32,27 @@ class Permission(StrEnum):
     VIEW_REPORTS = "view_reports"  # sales figures
     MANAGE_TEAM = "manage_team"  # invite, change roles, remove
     MANAGE_BRANDING = "manage_branding"  # the shop's look, legal pages, translations, custom domains
+    MANAGE_BILLING = "manage_billing"  # the plan, the payout account, schedule and statements
     MANAGE_WEBHOOKS = "manage_webhooks"  # webhook endpoints, their secrets and deliveries
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: frozenset(Permission),
-    Role.MANAGER: frozenset(Permission) - {Permission.MANAGE_TEAM},
+    Role.MANAGER: frozenset(Permission) - {Permission.MANAGE_TEAM, Permission.MANAGE_BILLING},
     Role.BOX_OFFICE: frozenset({Permission.VIEW_ORDERS, Permission.SELL_BOX_OFFICE, Permission.SCAN}),
     Role.SCANNER: frozenset({Permission.SCAN}),
     Role.ANALYST: frozenset({Permission.VIEW_REPORTS}),
 }
 
-ROLE_DESCRIPTIONS: dict[Role, str] = {
-    Role.OWNER: "Everything, including the team.",
-    Role.MANAGER: (
-        "Events, discounts, orders, refunds, box office, reports, branding, domains and webhooks; "
-        "not the team."
+ROLE_DESCRIPTIONS: dict[Role, StrOrPromise] = {
+    Role.OWNER: _("Everything, including the team and payouts."),
+    Role.MANAGER: _(
+        "Events, discounts, orders, refunds, box office, reports, branding and domains; "
+        "not the team or payouts."
     ),
-    Role.BOX_OFFICE: "Finds orders, takes payments at the door and scans tickets.",
-    Role.SCANNER: "Scans tickets at the entrance.",
-    Role.ANALYST: "Reads sales reports.",
+    Role.BOX_OFFICE: _("Sells at the desk, finds orders, takes payments at the door and scans tickets."),
+    Role.SCANNER: _("Scans tickets at the entrance."),
+    Role.ANALYST: _("Reads sales reports."),
 }
 
 

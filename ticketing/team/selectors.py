@@ -40,3 +40,8 @@ def team_member(user_id: int) -> TeamMember | None:
 
 def owner_ids() -> set[int]:
     return {member.user.pk for member in team_members() if member.role == Role.OWNER}
+
+
+def staff_seat_count() -> int:
+    """Seats taken against the plan's limit: every active staff account, invited ones included."""
+    return User.objects.filter(is_active=True, is_staff=True).count()

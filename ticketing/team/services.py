@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.services import create_invited_staff, deactivate_staff, invitation_path, reinvite_staff
@@ -16,7 +17,7 @@ from ticketing.team.access import forget_role, require_permission
 from ticketing.team.errors import TeamError, TeamErrorCode
 from ticketing.team.models import Membership
 from ticketing.team.roles import Permission, Role
-from ticketing.team.selectors import TeamMember, owner_ids, team_member
+from ticketing.team.selectors import TeamMember, owner_ids, staff_seat_count, team_member
 
 
 def _lock_team(actor: User | None) -> None:
@@ -34,14 +35,14 @@ def _lock_team(actor: User | None) -> None:
 
 def _clean_role(role: str) -> Role:
     if role not in Role.values:
-        raise TeamError(TeamErrorCode.INVALID, "Choose one of the roles.", field="role")
+        raise TeamError(TeamErrorCode.INVALID, _("Choose one of the roles."), field="role")
     return Role(role)
 
 
 def _member_or_error(user_id: int) -> TeamMember:
     member = team_member(user_id)
     if member is None:
-        raise TeamError(TeamErrorCode.NOT_A_MEMBER, "This person is not on the team.", http_status=404)
+        raise TeamError(TeamErrorCode.NOT_A_MEMBER, _("This person is not on the team."), http_status=404)
     return member
 
 
@@ -49,7 +50,7 @@ def _refuse_losing_last_owner(member: TeamMember) -> None:
     if member.role == Role.OWNER and owner_ids() == {member.user.pk}:
         raise TeamError(
             TeamErrorCode.LAST_OWNER,
-            "The shop needs at least one owner: make someone else an owner first.",
+            _("The shop needs at least one owner: make someone else an owner first."),
             field="role",
         )
 
@@ -66,16 +67,21 @@ def invite_member(
     try:
         validate_email(email)
     except ValidationError:
-        raise TeamError(TeamErrorCode.INVALID, "Enter a valid e-mail address.", field="email") from None
+        raise TeamError(TeamErrorCode.INVALID, _("Enter a valid e-mail address."), field="email") from None
     role = _clean_role(role)
     full_name = " ".join(full_name.split())[:150]
     with transaction.atomic(durable=True):
         _lock_team(actor)
         user = User.objects.select_for_update().filter(email=email).first()
         if user is not None and team_member(user.pk) is not None:
-            raise TeamError(TeamErrorCode.ALREADY_MEMBER, f"{email} is already on the team.", field="email")
-        seats = User.objects.filter(is_active=True, is_staff=True).count()
-        entitlements.check_limit(entitlements.Limit.STAFF_SEATS, in_use=seats)  # billing: the plan's seats
+            raise TeamError(
+                TeamErrorCode.ALREADY_MEMBER,
+                _("%(email)s is already on the team.") % {"email": email},
+                field="email",
+            )
+        entitlements.check_limit(
+            entitlements.Limit.STAFF_SEATS, in_use=staff_seat_count()
+        )  # billing: the plan's seats
         if user is None:
             user = create_invited_staff(email=email, full_name=full_name)
         else:  # removed earlier, or an account that never had a role: invite it afresh

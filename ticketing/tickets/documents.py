@@ -22,7 +22,7 @@ from django.template.loader import get_template, render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from branding.selectors import translated_text
+from branding.selectors import DocumentBranding, document_branding, translated_text
 from core.money import Money
 from ticketing.catalog.models import Event
 from ticketing.orders.models import Ticket
@@ -30,6 +30,12 @@ from ticketing.tickets import payload
 from ticketing.tickets.selectors import OrderTickets
 
 PDF_TEMPLATE = "tickets/pdf/tickets.html"
+# The shop's look shared with invoices and reports: logo, name, colours, imprint, platform notice.
+BRANDING_PARTIALS = (
+    "branding/partials/document_head.html",
+    "branding/partials/document_header.html",
+    "branding/partials/document_footer.html",
+)
 # A ticket opens the doors from half a day before the start until six hours after the end.
 VALID_BEFORE_START = timedelta(hours=12)
 VALID_AFTER_END = timedelta(hours=6)
@@ -73,13 +79,18 @@ class TicketSheet:
     buyer_name: str
     key_id: str
     pages: tuple[TicketPage, ...]
+    branding: DocumentBranding
 
     def fingerprint(self) -> str:
-        """Changes whenever the PDF would: its content or the template that lays it out."""
-        source = getattr(get_template(PDF_TEMPLATE), "template", None)
-        layout = getattr(source, "source", PDF_TEMPLATE)
+        """Changes whenever the PDF would: its content or the templates that lay it out."""
+        layout = "\0".join(_template_source(name) for name in (PDF_TEMPLATE, *BRANDING_PARTIALS))
         data = json.dumps(asdict(self), sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(f"{layout}\0{data}".encode()).hexdigest()
+
+
+def _template_source(name: str) -> str:
+    source = getattr(get_template(name), "template", None)
+    return str(getattr(source, "source", name))
 
 
 def event_zone(event: Event) -> ZoneInfo:
@@ -160,6 +171,7 @@ def ticket_sheet(found: OrderTickets, *, key_id: str, private_key: Ed25519Privat
         buyer_name=order.buyer_name,
         key_id=key_id,
         pages=tuple(pages),
+        branding=document_branding(),  # the imprint in the order's language, like the rest
     )
 
 
@@ -172,13 +184,13 @@ def qr_png(code: str) -> bytes:
 
 
 def render_pdf(sheet: TicketSheet) -> bytes:
-    """One A4 page per ticket, in the shop's colours."""
+    """One A4 page per ticket in the shop's look: its logo, colours and imprint (branding's partials)."""
     pages = [
         (page, "data:image/png;base64," + base64.b64encode(qr_png(page.code)).decode())
         for page in sheet.pages
     ]
     with translation.override(sheet.language):
-        html = render_to_string(PDF_TEMPLATE, {"sheet": sheet, "pages": pages})
+        html = render_to_string(PDF_TEMPLATE, {"sheet": sheet, "pages": pages, "branding": sheet.branding})
     # Imported here: WeasyPrint takes 0.7 s to import, which every process start (web
     # workers, migrate on deploy) would pay although only the ticket worker renders.
     import weasyprint

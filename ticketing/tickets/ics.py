@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from django.utils.translation import gettext, ngettext
+
 from ticketing.catalog.models import Event
 from ticketing.orders.models import Order
 
@@ -57,13 +59,24 @@ def _location(event: Event) -> str:
 
 
 def order_calendar(
-    *, order: Order, ticket_count: int, shop_name: str, uid_domain: str, stamp: datetime
+    *,
+    order: Order,
+    ticket_count: int,
+    shop_name: str,
+    uid_domain: str,
+    stamp: datetime,
+    summary: str = "",
 ) -> bytes:
-    """A VCALENDAR with the order's event as one VEVENT, CRLF-delimited and folded, in UTF-8."""
+    """A VCALENDAR with the order's event as one VEVENT, CRLF-delimited and folded, in UTF-8.
+
+    Its words are in the active language: call it under the order's (services._calendar does).
+    """
     event = order.event
-    description = f"Order {order.code}: {ticket_count} ticket{'s' if ticket_count != 1 else ''}."
+    description = ngettext(
+        "Order %(code)s: %(count)s ticket.", "Order %(code)s: %(count)s tickets.", ticket_count
+    ) % {"code": order.code, "count": ticket_count}
     if event.online_url:
-        description += f"\nJoin online: {event.online_url}"
+        description += "\n" + gettext("Join online: %(url)s") % {"url": event.online_url}
     properties = [
         ("BEGIN", "VCALENDAR"),
         ("VERSION", "2.0"),
@@ -76,7 +89,7 @@ def order_calendar(
         ("DTSTAMP", _utc(stamp)),
         ("DTSTART", _utc(event.starts_at)),
         ("DTEND", _utc(event.ends_at)),
-        ("SUMMARY", _text(event.name)),
+        ("SUMMARY", _text(summary or event.name)),
         ("LOCATION", _text(_location(event))),
         ("DESCRIPTION", _text(description)),
         ("STATUS", "CANCELLED" if event.status == Event.Status.CANCELLED else "CONFIRMED"),

@@ -142,14 +142,17 @@ def order_calendar_file(*, order: Order) -> bytes:
 
 
 def _calendar(found: OrderTickets) -> bytes:
+    """In the buyer's language, whoever asks for it: the event's name and the description."""
     domain = found.shop.get_primary_domain()
-    return order_calendar(
-        order=found.order,
-        ticket_count=len(found.tickets),
-        shop_name=found.shop_name,
-        uid_domain=domain.domain if domain is not None else f"{found.shop.schema_name}.invalid",
-        stamp=timezone.now(),
-    )
+    with translation.override(found.language):
+        return order_calendar(
+            order=found.order,
+            ticket_count=len(found.tickets),
+            shop_name=found.shop_name,
+            uid_domain=domain.domain if domain is not None else f"{found.shop.schema_name}.invalid",
+            stamp=timezone.now(),
+            summary=translated_text(found.order.event, "name", found.language),
+        )
 
 
 def _calendar_attachment(content: bytes, filename: str) -> MIMEBase:

@@ -293,3 +293,21 @@ def test_the_platform_report_shows_gmv_and_fees_by_reseller_with_charts(acme_sal
     assert "$150.00" in page  # GMV
     assert "<svg" in page and "GMV in USD" in page and "Platform fees in USD" in page
     assert client_for(PLATFORM_HOST).get("/admin/platform-report/").status_code == 302  # staff only
+
+
+def test_without_api_access_in_the_plan_the_api_refuses_and_nothing_is_requested(acme_staff: Client) -> None:
+    put_on_plan(Tenant.objects.get(schema_name="acme"), "starter")
+    refused = acme_staff.post(
+        "/api/v1/billing/reports/",
+        {
+            "kind": "tax_summary",
+            "format": "csv",
+            "period_start": TODAY.isoformat(),
+            "period_end": TODAY.isoformat(),
+        },
+        content_type="application/json",
+    )
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "feature_not_in_plan"
+    assert refused.json()["title"] == "The feature “API access” is not part of your plan. Upgrade to use it."
+    assert not Report.objects.filter(tenant__schema_name="acme").exists()

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from accounts.models import User
 from api.webhooks.models import Delivery
 from api.webhooks.services import create_endpoint
 from branding.models import CustomDomainRequest
+from tests.branding.conftest import image_bytes
 from tests.conftest import client_for
-from ticketing.catalog.models import AddOn, Event, TicketType
+from ticketing.catalog.models import AddOn, Event, EventSeries, TicketType, Venue
+from ticketing.catalog.services import create_series_on_dates, create_venue, set_event_image
 from ticketing.discounts.models import Discount
 from ticketing.inventory.services import Selection
 from ticketing.orders.models import Order
@@ -34,12 +38,29 @@ class Shop:
     discount: Discount
     member: User
     domain_request: CustomDomainRequest
+    venue: Venue
+    series: EventSeries
     webhook_delivery: Delivery
+
+
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings, tmp_path) -> None:
+    """Uploaded event images go to a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture
 def shop(in_acme) -> Shop:
     event, ticket_type = on_sale_event(capacity=50, quantity=40, price_minor=2500, name="General")
+    event = set_event_image(actor=None, event=event, image=SimpleUploadedFile("poster.png", image_bytes()))
+    venue = create_venue(
+        actor=None, name="Town Hall", city="Springfield", country="us", timezone="America/Chicago"
+    )
+    first = event.starts_at + timedelta(days=7)
+    series = create_series_on_dates(
+        actor=None, name="Jazz nights", slug="jazz-nights", starts=[first, first + timedelta(days=7)],
+        duration=timedelta(hours=2), capacity=80, venue=venue,
+    )  # fmt: skip
     draft_event = make_event(name="Draft night")
     make_ticket_type(draft_event, name="Seat")
     addon = make_addon(event, name="Parking", price_minor=800)
@@ -69,6 +90,8 @@ def shop(in_acme) -> Shop:
         discount,
         member,
         domain_request,
+        venue,
+        series,
         webhook_delivery,
     )
 

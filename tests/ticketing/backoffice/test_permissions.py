@@ -18,7 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from api.webhooks.models import Delivery, WebhookEndpoint
 from branding.models import ContentTranslation, CustomDomainRequest, LegalPage, Theme
 from ticketing.audit.models import LogEntry
-from ticketing.catalog.models import AddOn, Event, TicketType
+from ticketing.catalog.models import AddOn, Event, EventSeries, TicketType, Venue
 from ticketing.discounts.models import Discount
 from ticketing.orders.models import Order
 from ticketing.team.models import Membership
@@ -59,6 +59,12 @@ TICKET_FIELDS = {
 ADDON_FIELDS = {
     "name": "Poster", "kind": "merchandise", "price_minor": "5.00", "quantity": "10", "max_per_order": "2",
     "position": "0",
+}  # fmt: skip
+
+VENUE_FIELDS = {"name": "Opera", "city": "Vienna", "country": "AT", "timezone": "Europe/Vienna"}
+SERIES_FIELDS = {
+    "name": "Matinees", "slug": "matinees", "timezone": "UTC", "capacity": "40", "duration_minutes": "90",
+    "hold_minutes": "15", "rule": "list", "dates": "2031-03-01 15:00\n2031-03-08 15:00",
 }  # fmt: skip
 
 THEME_FIELDS = {
@@ -125,7 +131,37 @@ PAGES = [
     Page(
         "addon_edit", frozenset({P.MANAGE_CATALOG}), args=lambda s: [s.addon.pk], post=lambda s: ADDON_FIELDS
     ),
+    Page(
+        "event_image",
+        frozenset({P.MANAGE_CATALOG}),
+        args=lambda s: [s.event.pk],
+        post=lambda s: {"image": ""},
+    ),
+    Page("event_image_file", frozenset(), args=lambda s: [s.event.pk]),
+    Page(
+        "event_image_remove",
+        frozenset({P.MANAGE_CATALOG}),
+        args=lambda s: [s.event.pk],
+        post=no_data,
+        get=False,
+    ),
+    Page("venue_list", frozenset()),
+    Page("venue_create", frozenset({P.MANAGE_CATALOG}), post=lambda s: VENUE_FIELDS),
+    Page(
+        "venue_edit", frozenset({P.MANAGE_CATALOG}), args=lambda s: [s.venue.pk], post=lambda s: VENUE_FIELDS
+    ),
+    Page("series_list", frozenset()),
+    Page("series_detail", frozenset(), args=lambda s: [s.series.pk]),
+    Page("series_create", frozenset({P.MANAGE_CATALOG}), post=lambda s: SERIES_FIELDS),
+    Page("box_office", frozenset({P.SELL_BOX_OFFICE})),
+    Page(
+        "box_office_sale",
+        frozenset({P.SELL_BOX_OFFICE}),
+        args=lambda s: [s.event.pk],
+        post=lambda s: {f"ticket_{s.ticket_type.pk}": "2", "payment_method": "cash"},
+    ),
     Page("order_list", frozenset({P.VIEW_ORDERS})),
+    Page("order_tickets", frozenset({P.VIEW_ORDERS}), args=lambda s: [s.paid_order.code]),
     Page("order_detail", frozenset({P.VIEW_ORDERS}), args=lambda s: [s.paid_order.code]),
     Page(
         "order_mark_paid",
@@ -241,7 +277,9 @@ def state(shop: Shop) -> tuple[Any, ...]:
     """Everything these pages could change; the audit trail records each change a service makes."""
     return (
         LogEntry.objects.count(),
-        sorted(Event.objects.values_list("pk", "name", "status", "capacity")),
+        sorted(Event.objects.values_list("pk", "name", "status", "capacity", "image")),
+        sorted(Venue.objects.values_list("pk", "name", "city", "timezone")),
+        sorted(EventSeries.objects.values_list("pk", "name")),
         sorted(TicketType.objects.values_list("pk", "name", "price_minor", "quantity")),
         sorted(AddOn.objects.values_list("pk", "name", "price_minor")),
         sorted(Order.objects.values_list("pk", "status", "refunded_minor")),

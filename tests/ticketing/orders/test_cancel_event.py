@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
-import pytest
+from datetime import timedelta
 
+import pytest
+from django.core import mail
+from django.db import transaction
+from django.utils import timezone
+
+from billing.ledger import selectors as ledger_selectors
+from billing.ledger import services as ledger
+from billing.reseller import current_reseller
+from core.money import Money
+from tests.billing.factories import order_value, record_processor_sale
+from ticketing.audit.models import LogEntry
 from ticketing.catalog.models import Event
 from ticketing.inventory.errors import InventoryError, InventoryErrorCode
 from ticketing.inventory.models import Stock
@@ -68,7 +79,8 @@ def test_cancelling_an_event_stops_sales_and_settles_every_open_order_after_comm
     with pytest.raises(OrderError) as no_order:
         place_order(hold=hold, buyer=BUYER)
     assert no_order.value.code == OrderErrorCode.EVENT_CANCELLED
-    assert settle_orders_of_cancelled_event(event=event, actor=None) == 0  # running again changes nothing
+    again = settle_orders_of_cancelled_event(event=event, actor=None)  # running again changes nothing
+    assert (again.settled, again.unsettled) == (0, [])
 
 
 def test_a_cancelled_event_cannot_be_cancelled_again_or_its_orders_settled_while_on_sale() -> None:
@@ -80,3 +92,69 @@ def test_a_cancelled_event_cannot_be_cancelled_again_or_its_orders_settled_while
 
     with pytest.raises(CatalogError):
         cancel_event(actor=None, event=event)
+
+
+def _paid_by_card_and_paid_out(order: Order) -> None:
+    """A card sale whose money the reseller has already been paid: the ledger cannot refund it."""
+    tenant = current_reseller()
+    with transaction.atomic():
+        Order.objects.filter(pk=order.pk).update(status=Order.Status.PAID, paid_at=timezone.now())
+        order.refresh_from_db()
+        ledger.record_sale(order=order, collected_by=ledger.CollectedBy.PROCESSOR)
+        later = timezone.now() + timedelta(days=400)
+        ledger.release_matured_funds(tenant=tenant, currency=order.currency, now=later)
+        available = ledger_selectors.balances(tenant=tenant, currency=order.currency).available
+        ledger.record_payout(tenant=tenant, amount=available, key="drained", now=later)
+    assert ledger_selectors.balances(tenant=tenant, currency=order.currency).available == Money.zero(
+        order.currency
+    )
+
+
+def test_a_ledger_refusal_in_the_middle_settles_the_others_and_reports_the_refused_one(
+    django_capture_on_commit_callbacks,
+) -> None:
+    event, ticket_type = on_sale_event(capacity=30, quantity=30, price_minor=1000)
+    first = buy_tickets(event=event, selection=Selection(tickets={ticket_type.pk: 2}), buyer=BUYER)
+    mark_order_paid(order=first, actor=None)
+    by_card = buy_tickets(event=event, selection=Selection(tickets={ticket_type.pk: 1}), buyer=BUYER)
+    _paid_by_card_and_paid_out(by_card)
+    last = buy_tickets(event=event, selection=Selection(tickets={ticket_type.pk: 3}), buyer=BUYER)
+    mark_order_paid(order=last, actor=None)
+    unpaid = buy_tickets(event=event, selection=Selection(tickets={ticket_type.pk: 1}), buyer=BUYER)
+    event = cancel_event(actor=None, event=event)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        settlement = settle_orders_of_cancelled_event(event=event, actor=None)
+
+    assert settlement.settled == 3
+    [refused] = settlement.unsettled
+    assert (refused.code, refused.status) == (by_card.code, Order.Status.PAID)
+    assert "balance cannot cover this refund" in refused.reason
+    for order, status in ((first, Order.Status.REFUNDED), (last, Order.Status.REFUNDED),
+                          (unpaid, Order.Status.CANCELLED), (by_card, Order.Status.PAID)):  # fmt: skip
+        order.refresh_from_db()
+        assert order.status == status
+    assert by_card.tickets.filter(status=Ticket.Status.VALID).count() == 1  # nothing of it changed
+    assert not by_card.refunds.exists()
+    entry = LogEntry.objects.get(action="event.settlement_incomplete", object_id=event.pk)
+    assert entry.data["orders"] == [{"code": by_card.code, "status": "paid", "reason": refused.reason}]
+    [message] = mail.outbox
+    assert message.to == ["owner@acme.example"] and by_card.code in message.body
+    assert "balance cannot cover" in message.body
+
+    # Running again retries only the order still open; once the ledger can cover it, it is settled.
+    again = settle_orders_of_cancelled_event(event=event, actor=None)
+    assert (again.settled, [item.code for item in again.unsettled]) == (0, [by_card.code])
+    assert LogEntry.objects.filter(action="event.settlement_incomplete", object_id=event.pk).count() == 2
+
+    record_processor_sale(order_value(unit_minor=5000, quantity=1))  # new money, released to available
+    with transaction.atomic():
+        ledger.release_matured_funds(
+            tenant=current_reseller(), currency="USD", now=timezone.now() + timedelta(days=800)
+        )
+    third = settle_orders_of_cancelled_event(event=event, actor=None)
+    assert (third.settled, third.unsettled) == (1, [])
+    by_card.refresh_from_db()
+    assert by_card.status == Order.Status.REFUNDED
+    fourth = settle_orders_of_cancelled_event(event=event, actor=None)
+    assert (fourth.settled, fourth.unsettled) == (0, [])

@@ -81,3 +81,20 @@ def test_the_buyer_downloads_the_calendar_file_by_the_order_link(acme_client: Cl
     (vevent,) = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
     assert vevent.decoded("DTSTART") == STARTS_AT
     assert acme_client.get(f"/orders/{order.code}/nope/calendar.ics").status_code == 404
+
+
+def test_the_calendar_file_speaks_the_orders_language_whoever_downloads_it(
+    acme_client: Client, show: Show
+) -> None:
+    from branding.services import translate_content
+    from ticketing.orders.models import Order
+
+    translate_content(actor=None, target=show.event, language="de", texts={"name": "Jazz am See"})
+    order = buy(show, standing=2, seated=1)
+    Order.objects.filter(pk=order.pk).update(language="de")  # placed by a German buyer
+
+    response = acme_client.get(f"/orders/{order.code}/{order.secret}/calendar.ics", HTTP_ACCEPT_LANGUAGE="en")
+
+    (vevent,) = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
+    assert str(vevent["SUMMARY"]) == "Jazz am See"
+    assert str(vevent["DESCRIPTION"]) == f"Bestellung {order.code}: 3 Tickets."

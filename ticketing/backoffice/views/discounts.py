@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import DomainError
@@ -47,7 +48,7 @@ def _create(request: HttpRequest, event: Event | None) -> HttpResponse:
         discount = create_discount(
             actor=actor(request), kind=fields["kind"], code=fields["code"], event=event, **form.terms()
         )
-        messages.success(request, f"Discount “{discount.name}” created.")
+        messages.success(request, _("Discount “%(name)s” created.") % {"name": discount.name})
         return (
             redirect("backoffice:event_detail", pk=event.pk)
             if event
@@ -58,9 +59,9 @@ def _create(request: HttpRequest, event: Event | None) -> HttpResponse:
     back = (
         reverse("backoffice:event_detail", args=[event.pk]) if event else reverse("backoffice:discount_list")
     )
-    title = f"New discount for {event}" if event else "New discount for every event"
+    title = _("New discount for %(event)s") % {"event": event} if event else _("New discount for every event")
     return done or form_page(
-        request, form, section=SECTION, title=title, submit="Create discount", back=back, status=status
+        request, form, section=SECTION, title=title, submit=_("Create discount"), back=back, status=status
     )
 
 
@@ -91,12 +92,13 @@ def discount_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
     def perform(fields: dict[str, Any]) -> HttpResponse:
         update_discount(actor=actor(request), discount=discount, **form.terms())
-        messages.success(request, f"Discount “{discount}” saved.")
+        messages.success(request, _("Discount “%(name)s” saved.") % {"name": discount})
         return redirect("backoffice:discount_list")
 
     done, status = submitted(request, form, perform)
     return done or form_page(
-        request, form, section=SECTION, title=f"Edit discount {discount}", submit="Save discount",
+        request, form, section=SECTION, title=_("Edit discount %(name)s") % {"name": discount},
+        submit=_("Save discount"),
         back=reverse("backoffice:discount_list"), status=status,
     )  # fmt: skip
 
@@ -112,5 +114,9 @@ def discount_switch(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"Discount “{discount}” is {'on' if active else 'off'}.")
+        messages.success(
+            request,
+            (_("Discount “%(name)s” is on.") if active else _("Discount “%(name)s” is off."))
+            % {"name": discount},
+        )
     return redirect("backoffice:discount_list")

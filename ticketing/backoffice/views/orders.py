@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import DomainError
@@ -21,6 +22,7 @@ from ticketing.orders.models import Order, Ticket
 from ticketing.orders.selectors import order_by_code, refunds_of, search_orders, tickets_of
 from ticketing.orders.services import cancel_order, mark_order_paid, refund_order
 from ticketing.team.roles import Permission
+from ticketing.tickets.services import order_tickets_pdf
 
 SECTION = "orders"
 PAGE_SIZE = 50
@@ -29,7 +31,7 @@ PAGE_SIZE = 50
 def _order(code: str) -> Order:
     order = order_by_code(code)
     if order is None:
-        raise Http404("No such order.")
+        raise Http404(_("No such order."))
     return order
 
 
@@ -98,7 +100,7 @@ def order_mark_paid(request: HttpRequest, code: str) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"Order {order.code} is paid.")
+        messages.success(request, _("Order %(code)s is paid.") % {"code": order.code})
     return redirect("backoffice:order_detail", code=order.code)
 
 
@@ -110,7 +112,9 @@ def order_cancel(request: HttpRequest, code: str) -> HttpResponse:
 
     def perform(fields: dict[str, Any]) -> HttpResponse:
         cancel_order(order=order, actor=actor(request), reason=fields["reason"])
-        messages.success(request, f"Order {order.code} is cancelled; its tickets are back on sale.")
+        messages.success(
+            request, _("Order %(code)s is cancelled; its tickets are back on sale.") % {"code": order.code}
+        )
         return redirect("backoffice:order_detail", code=order.code)
 
     done, status = submitted(request, form, perform)
@@ -128,8 +132,27 @@ def order_refund(request: HttpRequest, code: str) -> HttpResponse:
             order=order, actor=actor(request), ticket_ids=form.ticket_ids(), reason=fields["reason"]
         )
         amount = Money(refund.amount_minor, refund.currency)
-        messages.success(request, f"Refunded {amount}; the tickets are back on sale.")
+        messages.success(
+            request, _("Refunded %(amount)s; the tickets are back on sale.") % {"amount": amount}
+        )
         return redirect("backoffice:order_detail", code=order.code)
 
     done, status = submitted(request, form, perform)
     return done or _detail(request, order, refund_form=form, status=status)
+
+
+@requires(Permission.VIEW_ORDERS)
+@require_GET
+def order_tickets(request: HttpRequest, code: str) -> HttpResponse:
+    """The order's tickets as a PDF, for the box office to print or hand over."""
+    order = _order(code)
+    try:
+        content = order_tickets_pdf(order=order)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("backoffice:order_detail", code=order.code)
+    response = HttpResponse(content, content_type="application/pdf")
+    disposition = "attachment" if request.GET.get("download") else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="tickets-{order.code}.pdf"'
+    response["Cache-Control"] = "private, no-store"  # signed entry codes: keep them out of shared caches
+    return response

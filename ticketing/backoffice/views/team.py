@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import DomainError
@@ -32,7 +33,7 @@ def _page(request: HttpRequest, *, invite_form: InviteForm | None = None, status
 def _member(pk: int) -> TeamMember:
     member = team_member(pk)
     if member is None:
-        raise Http404("Not on the team.")
+        raise Http404(_("Not on the team."))
     return member
 
 
@@ -55,7 +56,11 @@ def member_invite(request: HttpRequest) -> HttpResponse:
             full_name=fields["full_name"],
             link_base=request.build_absolute_uri("/"),
         )
-        messages.success(request, f"Invitation sent to {member.user.email} ({member.role.label}).")
+        messages.success(
+            request,
+            _("Invitation sent to %(email)s (%(role)s).")
+            % {"email": member.user.email, "role": member.role.label},
+        )
         return redirect("backoffice:team")
 
     done, status = submitted(request, form, perform)
@@ -68,7 +73,7 @@ def member_role(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member(pk)
     form = RoleForm(request.POST, prefix=f"m{pk}")
     if not form.is_valid():
-        messages.error(request, "Choose one of the roles.")
+        messages.error(request, _("Choose one of the roles."))
         return redirect("backoffice:team")
     try:
         change_role(actor=actor(request), user=member.user, role=form.cleaned_data["role"])
@@ -76,7 +81,9 @@ def member_role(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, f"{member.user.email}: {error.message}")
     else:
         messages.success(
-            request, f"{member.user.email} is now {Role(form.cleaned_data['role']).label.lower()}."
+            request,
+            _("%(email)s is now %(role)s.")
+            % {"email": member.user.email, "role": str(Role(form.cleaned_data["role"]).label).lower()},
         )
     return redirect("backoffice:team")
 
@@ -90,5 +97,9 @@ def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, f"{member.user.email}: {error.message}")
     else:
-        messages.success(request, f"{member.user.email} was removed from the team and can no longer sign in.")
+        messages.success(
+            request,
+            _("%(email)s was removed from the team and can no longer sign in.")
+            % {"email": member.user.email},
+        )
     return redirect("backoffice:team")

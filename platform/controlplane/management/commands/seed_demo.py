@@ -12,14 +12,22 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from accounts.models import User
+from billing.payouts.models import PayoutSchedule
+from billing.payouts.services import set_payout_schedule
 from branding.models import LegalPage
 from branding.services import set_legal_page, set_theme, translate_content
 from tenants.models import Tenant
 from tenants.services import ensure_platform_tenant, provision_tenant, public_url
 from ticketing.catalog import services as catalog
 from ticketing.catalog.models import Event, TicketType
+from ticketing.discounts.models import Discount
+from ticketing.discounts.services import create_discount
+from ticketing.team.roles import Role
+from ticketing.team.services import invite_member
 
 PLATFORM_ADMIN = ("admin@platform.localhost", "demo-admin-2026")
+# One demo login per back-office role besides the owner: <role>@<slug>.example, the shop's password.
+TEAM_ROLES = (Role.MANAGER, Role.BOX_OFFICE, Role.SCANNER, Role.ANALYST)
 
 
 @dataclass(frozen=True)
@@ -38,6 +46,11 @@ class DemoReseller:
     price_minor: int
     imprint: str
     english_event_names: tuple[str, ...] = ()
+    plan: str | None = None  # None: custom terms (no plan limits, none of the plan features)
+    promo_code: str = "DEMO10"
+
+    def member_email(self, role: Role) -> str:
+        return f"{role.value.replace('_', '-')}@{self.slug}.example"
 
 
 RESELLERS = [
@@ -55,6 +68,7 @@ RESELLERS = [
         timezone="America/New_York",
         price_minor=4500,
         imprint="Acme Live Inc.\n100 Demo Avenue, Springfield",
+        plan="growth",
     ),
     DemoReseller(
         slug="bravo",
@@ -97,6 +111,7 @@ class Command(BaseCommand):
                     default_language=reseller.language,
                     default_currency=reseller.currency,
                     country=reseller.country,
+                    plan_code=reseller.plan,
                 )
             tenant = Tenant.objects.get(schema_name=slug)
             with tenant_context(tenant):
@@ -112,10 +127,19 @@ class Command(BaseCommand):
                 for offset, english_name in enumerate(reseller.english_event_names, start=1):
                     event = Event.objects.get(slug=f"event-{offset}")
                     translate_content(actor=owner, target=event, language="en", texts={"name": english_name})
-            hostname = tenant.get_primary_domain().domain
+                if not Discount.objects.exists():
+                    self._seed_discounts(reseller, owner)
+                hostname = tenant.get_primary_domain().domain
+                self._seed_team(reseller, owner, link_base=public_url(hostname))
+            if not PayoutSchedule.objects.filter(tenant=tenant).exists():
+                set_payout_schedule(
+                    tenant=tenant, actor=None, interval="weekly", weekly_anchor=0, holding_days=3
+                )
             lines.append(
                 f"{tenant.name}: {public_url(hostname)}  back office {public_url(hostname, '/backoffice/')}  "
-                f"login {reseller.owner[0]} / {reseller.owner[1]}"
+                f"login {reseller.owner[0]} / {reseller.owner[1]} (owner); "
+                + ", ".join(reseller.member_email(role) for role in TEAM_ROLES)
+                + f" with the same password; promo code {reseller.promo_code}"
             )
         self.stdout.write("\n".join(lines))
 
@@ -158,3 +182,36 @@ class Command(BaseCommand):
                 max_per_order=4,
             )
             catalog.publish_event(actor=owner, event=event)
+
+    def _seed_discounts(self, reseller: DemoReseller, owner: User) -> None:
+        """A promo code for every event, a group discount and a package on the first event."""
+        first = Event.objects.get(slug="event-1")
+        general = TicketType.objects.get(event=first, name="General admission")
+        create_discount(
+            actor=owner,
+            kind=Discount.Kind.PERCENT,
+            name="Demo: 10 % off",
+            code=reseller.promo_code,
+            percent_bp=1000,
+            usage_limit=100,
+        )
+        create_discount(
+            actor=owner, kind=Discount.Kind.GROUP, name="Groups of 6 or more: 15 % off", event=first,
+            percent_bp=1500, min_tickets=6,
+        )  # fmt: skip
+        create_discount(
+            actor=owner, kind=Discount.Kind.PACKAGE, name="Friends bundle: 4 tickets", event=first,
+            package={general.pk: 4}, amount_minor=reseller.price_minor * 3,
+        )  # fmt: skip
+
+    def _seed_team(self, reseller: DemoReseller, owner: User, *, link_base: str) -> None:
+        """One team member per role, signed up with the shop's demo password."""
+        for role in TEAM_ROLES:
+            email = reseller.member_email(role)
+            if User.objects.filter(email=email, is_active=True).exists():
+                continue
+            member = invite_member(
+                actor=owner, email=email, role=role, full_name=f"Demo {role.label}", link_base=link_base
+            ).user
+            member.set_password(reseller.owner[1])
+            member.save(update_fields=["password"])
