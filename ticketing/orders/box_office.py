@@ -85,12 +85,12 @@ def _sell(actor: User | None, event: Event, selection: Selection, payment_method
         order = _write_order(
             event=event, priced=priced, buyer=buyer, payment_method=payment_method, hold=None
         )
-        _record_placed(order, priced, box_office=True)
         if order.status != Order.Status.PAID:  # a free order is paid already
             order.status = Order.Status.PAID
             order.paid_at = now
             order.payment_due_at = None
             order.save(update_fields=["status", "paid_at", "payment_due_at"])
+        _record_placed(order, priced, box_office=True)  # paid: its events say order.created and order.paid
         record(
             action="order.paid",
             target=order,

@@ -158,3 +158,18 @@ def test_old_relayed_events_are_pruned_with_their_deliveries(settings) -> None:
     assert prune_events(now=later) >= 1
     assert not OutboxEvent.objects.filter(pk=row.pk).exists()
     assert not Delivery.objects.filter(endpoint=endpoint).exists()
+
+
+def test_a_box_office_sale_is_created_paid_and_says_both() -> None:
+    from ticketing.orders.box_office import DESK_PAYMENT_METHODS, sell_at_box_office
+
+    event, ticket_type = on_sale_event(price_minor=1500)
+    order = sell_at_box_office(
+        actor=None,
+        event=event,
+        selection=Selection(tickets={ticket_type.pk: 1}),
+        payment_method=sorted(DESK_PAYMENT_METHODS)[0],
+    )
+    assert events_about(order) == ["order.created", "order.paid"]
+    created = OutboxEvent.objects.get(type="order.created", payload__id=order.pk).payload
+    assert created["status"] == "paid" and created["paid_at"] is not None
