@@ -72,6 +72,15 @@ lint: install
 bench: install
 	bash bench/onsale.sh
 
+# CPU per order on the one-page checkout, in-process (valid on a busy machine, unlike `make bench`):
+# Django and PostgreSQL CPU per order and the statements of one order. PROFILE_ARGS="--prof
+# cumulative" adds a CPU profile, "--sql" lists the statements. Needs Redis on 127.0.0.1:6379.
+PROFILE_ARGS ?=
+.PHONY: bench-profile
+bench-profile: install
+	$(PY) manage.py migrate_schemas --noinput -v 0
+	$(PY) bench/profile_order.py $(PROFILE_ARGS)
+
 stop:
 	$(PY) -m controlplane.embedded_postgres stop
 	$(PY) -m controlplane.local_stripe stop --data-dir .data/localstripe

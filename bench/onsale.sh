@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# On-sale rush: 50 concurrent buyers against one event over HTTP, one order per request.
+# On-sale rush: 50 concurrent buyers against one event over HTTP, one order per request, first
+# through the storefront's one-page checkout, then through the REST API (POST /api/v1/orders/
+# with an API key and an Idempotency-Key), each against a fresh event of the same capacity.
 # gunicorn as deployed (deploy/gunicorn.conf.py: 3 sync workers on 2 cores, persistent DB
 # connections), a real Celery worker on a private Redis for the after-commit work, wrk with a
 # Lua script for unique bodies.
@@ -28,12 +30,20 @@ redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --d
 pids+=($!)
 export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0" CELERY_BROKER_URL="redis://127.0.0.1:$REDIS_PORT/0"
 export DEBUG=0 CONN_MAX_AGE=600 LOG_LEVEL=WARNING
+# The rush comes from one address with one key: the API's rate limits must not be what is measured.
+export API_RATE_LIMIT_PER_MINUTE=100000000 API_RATE_LIMIT_PER_MINUTE_PER_IP=100000000
 export EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend EMAIL_FILE_PATH="$PWD/$OUT/mail"
 for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
 
 $PY manage.py migrate_schemas --noinput -v 0
 eval "$($PY manage.py bench_onsale prepare --capacity "$CAPACITY")"
 export BENCH_HOST BENCH_EVENT BENCH_TICKET_TYPE
+# The API rush buys a second event of its own, with a key of the bench reseller.
+api_vars=$($PY manage.py bench_onsale prepare --capacity "$CAPACITY")
+BENCH_API_EVENT=$(echo "$api_vars" | sed -n 's/^BENCH_EVENT=//p')
+BENCH_API_TICKET_TYPE=$(echo "$api_vars" | sed -n 's/^BENCH_TICKET_TYPE=//p')
+eval "$($PY manage.py bench_api --event "$BENCH_API_EVENT")"
+export BENCH_API_EVENT BENCH_API_TICKET_TYPE BENCH_API_KEY BENCH_API_EVENT_ID
 
 # After-commit work (confirmation e-mails) runs in a real worker, below the web's priority.
 nice -n 19 .venv/bin/celery --workdir platform -A controlplane worker --concurrency 1 --loglevel WARNING \
@@ -50,12 +60,27 @@ for _ in $(seq 30); do curl -s -o /dev/null -H "Host: $BENCH_HOST" "http://127.0
 
 gunicorn_pid=${pids[-1]}
 measured=$(pgrep -P "$gunicorn_pid"; pgrep -P "$(head -1 .data/postgres/postmaster.pid 2>/dev/null || echo 0)")
-before=$(cpu_ticks $measured)
-wrk -t 2 -c ${BENCH_CONNECTIONS:-50} -d "$DURATION" --timeout 5s --latency -s bench/onsale.lua "http://127.0.0.1:$PORT" | tee "$OUT/wrk.txt"
-after=$(cpu_ticks $measured)
-cpu_seconds=$(echo "($after - $before) / $(getconf CLK_TCK)" | bc -l)
-stats=$(grep '^BENCH_STATS=' "$OUT/wrk.txt" | cut -d= -f2-)
-accepted=$(echo "$stats" | $PY -c 'import json,sys; print(json.load(sys.stdin)["accepted"])')
-refused=$(echo "$stats" | $PY -c 'import json,sys; s=json.load(sys.stdin); print(s["refused"] + s["other"])')
-stats=$(echo "$stats" | $PY -c "import json,sys; s=json.load(sys.stdin); s['refused']=$refused; s['cpu_seconds']=$cpu_seconds; print(json.dumps(s))")
-$PY manage.py bench_onsale report --event "$BENCH_EVENT" --accepted "$accepted" --stats "$stats" | tee "$OUT/report.txt"
+
+# rush NAME LUA EVENT_SLUG TITLE: wrk against the app, then the figures and the oversell check.
+rush() {
+  local name=$1 script=$2 event=$3 title=$4
+  local before after cpu_seconds stats accepted refused
+  before=$(cpu_ticks $measured)
+  wrk -t 2 -c ${BENCH_CONNECTIONS:-50} -d "$DURATION" --timeout 5s --latency -s "$script" "http://127.0.0.1:$PORT" \
+    | tee "$OUT/wrk-$name.txt"
+  after=$(cpu_ticks $measured)
+  cpu_seconds=$(echo "($after - $before) / $(getconf CLK_TCK)" | bc -l)
+  stats=$(grep '^BENCH_STATS=' "$OUT/wrk-$name.txt" | cut -d= -f2-)
+  accepted=$(echo "$stats" | $PY -c 'import json,sys; print(json.load(sys.stdin)["accepted"])')
+  refused=$(echo "$stats" | $PY -c 'import json,sys; s=json.load(sys.stdin); print(s["refused"] + s["other"])')
+  stats=$(echo "$stats" | $PY -c "import json,sys; s=json.load(sys.stdin); s['refused']=$refused; s['cpu_seconds']=$cpu_seconds; print(json.dumps(s))")
+  $PY manage.py bench_onsale report --event "$event" --accepted "$accepted" --stats "$stats" --title "$title" \
+    | tee "$OUT/report-$name.txt"
+}
+
+rush storefront bench/onsale.lua "$BENCH_EVENT" "On-sale rush, storefront: 50 concurrent buyers, one order per request (HTTP 302)"
+# Warm the API path (key and plan caches) without buying: 403, the key may only create orders.
+for _ in $(seq 30); do
+  curl -s -o /dev/null -H "Host: $BENCH_HOST" -H "Authorization: Bearer $BENCH_API_KEY" "http://127.0.0.1:$PORT/api/v1/orders/"
+done
+rush api bench/onsale_api.lua "$BENCH_API_EVENT" "On-sale rush, REST API: 50 concurrent clients, POST /api/v1/orders/ with Idempotency-Key (HTTP 201)"

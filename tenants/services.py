@@ -340,6 +340,15 @@ def route_custom_domain(*, tenant: Tenant, hostname: str, requested_by: str = ""
     return domain
 
 
+def add_domain(*, tenant: Tenant, hostname: str, actor: User | None) -> Domain:
+    """A platform admin routes a hostname to a reseller directly (no DNS proof asked of them)."""
+    with transaction.atomic(durable=True):
+        domain = route_custom_domain(
+            tenant=tenant, hostname=hostname, requested_by=actor.email if actor is not None else ""
+        )
+    return domain
+
+
 def unroute_custom_domain(*, tenant: Tenant, hostname: str, requested_by: str = "") -> None:
     """Stop serving a reseller on one of its custom hostnames (in the caller's transaction)."""
     domain = Domain.objects.select_for_update().filter(tenant=tenant, domain=hostname).first()

@@ -377,7 +377,7 @@ def event_body(event: OutboxEvent) -> bytes:
         "type": event.type,
         "created": int(event.created_at.timestamp()),
         "shop": current_schema_name(),
-        "data": {"object": event.payload},
+        "data": {"object": event.data},
     }
     return json.dumps(envelope, separators=(",", ":"), ensure_ascii=False).encode()
 

@@ -10,12 +10,15 @@ from datetime import date
 from typing import Any
 
 from django.http import FileResponse, Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import User
 from billing import entitlements
 from billing.payouts.models import Payout
 from billing.reports import services
@@ -59,9 +62,11 @@ class ResellerApi(APIView):
 
 
 class ReportsApi(ResellerApi):
+    @extend_schema(responses={200: ReportOut(many=True)})
     def get(self, request: Request) -> Response:
         return Response(ReportOut(Report.objects.filter(tenant=self.tenant)[:100], many=True).data)
 
+    @extend_schema(request=ReportIn, responses={202: ReportOut})
     def post(self, request: Request) -> Response:
         data = ReportIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -78,12 +83,15 @@ class ReportsApi(ResellerApi):
             period_start=start,
             period_end=end,
             payout=payout,
-            requested_by=request.user,
+            requested_by=request.user if isinstance(request.user, User) else None,  # None: an API key
         )
         return Response(ReportOut(report).data, status=202)
 
 
 class ReportDownloadApi(ResellerApi):
+    @extend_schema(
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY, (200, "text/csv"): OpenApiTypes.BINARY}
+    )
     def get(self, request: Request, report_id: int) -> Any:
         report = Report.objects.filter(pk=report_id, tenant=self.tenant, status=Report.Status.READY).first()
         if report is None:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("admin/platform-report/", admin.site.admin_view(platform_overview), name="platform_report"),
     path("admin/", admin.site.urls),
     path("billing/", include("billing.urls")),
+    path("api/v1/", include("api.platform_urls")),
     path("signup/", billing_views.sign_up, name="signup"),
     path("", billing_views.plans_page, name="plans"),
 ]

@@ -10,7 +10,10 @@ urlpatterns = [
     path("backoffice/", include("branding.backoffice_urls")),
     path("backoffice/", include("ticketing.backoffice.urls")),
     path("backoffice/", include("api.webhooks.backoffice_urls")),
-    path("api/v1/billing/", include("billing.reports.api_urls")),
+    path("api/v1/billing/", include("api.billing_reports_urls")),
+    path("api/v1/", include("api.urls")),
+    path("backoffice/api-keys/", include("api.backoffice_urls")),
+    path("backoffice/scan/", include("ticketing.checkin.urls")),
     path("i18n/", include("django.conf.urls.i18n")),  # the language switcher posts to i18n/setlang/
     path("", include("branding.urls")),
     path("", include("ticketing.orders.urls")),

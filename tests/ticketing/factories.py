@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -58,9 +58,14 @@ def make_addon(event: Event, *, quantity: int = 50, price_minor: int = 1000, **f
 
 
 def on_sale_event(
-    *, capacity: int = 100, quantity: int = 100, price_minor: int = 2500, **ticket_fields: Any
+    *,
+    capacity: int = 100,
+    quantity: int = 100,
+    price_minor: int = 2500,
+    starts_at: datetime | None = None,
+    **ticket_fields: Any,
 ) -> tuple[Event, TicketType]:
-    event = make_event(capacity=capacity)
+    event = make_event(capacity=capacity, **({"starts_at": starts_at} if starts_at else {}))
     ticket_type = make_ticket_type(event, quantity=quantity, price_minor=price_minor, **ticket_fields)
     event = publish_event(actor=None, event=event)
     return event, ticket_type

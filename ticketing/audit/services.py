@@ -12,7 +12,18 @@ from ticketing.audit.models import LogEntry
 
 def record(*, action: str, target: models.Model, actor: User | None = None, **data: Any) -> LogEntry:
     """Append one audit row for ``target`` (in the caller's transaction)."""
-    return LogEntry.objects.create(
+    entry = log_entry(action=action, target=target, actor=actor, **data)
+    entry.save(force_insert=True)
+    return entry
+
+
+def log_entry(*, action: str, target: models.Model, actor: User | None = None, **data: Any) -> LogEntry:
+    """The audit row ``record`` would append, unsaved: for a service writing it with its own rows.
+
+    ``target`` may be new too (its id then comes from the same statement, see
+    ``core.model_rows.InsertStatement``'s ``refer``).
+    """
+    return LogEntry(
         action=action,
         actor=actor if actor is not None and actor.pk else None,
         object_type=target._meta.model_name or "",

@@ -60,6 +60,10 @@ def all_series() -> QuerySet[EventSeries]:
     return EventSeries.objects.all()
 
 
+def all_ticket_types() -> QuerySet[TicketType]:
+    return TicketType.objects.all()
+
+
 def ticket_types_of(event: Event) -> QuerySet[TicketType]:
     return TicketType.objects.filter(event=event).select_related("stock")
 

@@ -178,7 +178,7 @@ def take_stock(checked: CheckedSelection, *, into: str) -> None:
 def record_if_sold_out(*, event: Event, sold_out_event_ids: Collection[int]) -> None:
     """Record ``event.sold_out`` when the sale just made took the event's last ticket (same transaction)."""
     if event.pk in sold_out_event_ids:
-        record_event(type=EventType.EVENT_SOLD_OUT, payload=event_payload(event))
+        record_event(type=EventType.EVENT_SOLD_OUT, payload=event_payload(event), target=event)
 
 
 def _sold_out(checked: CheckedSelection, stock_id: int) -> InventoryError:

@@ -25,10 +25,12 @@ from ticketing.orders.services import (
     Buyer,
     _after_order_placed,
     _currency_of,
-    _record_placed,
     _retrying_code_collisions,
     _write_order,
 )
+from ticketing.outbox.models import EventType
+from ticketing.outbox.payloads import order_payload
+from ticketing.outbox.services import record_event
 from ticketing.team.access import require_permission
 from ticketing.team.roles import Permission
 
@@ -83,14 +85,20 @@ def _sell(actor: User | None, event: Event, selection: Selection, payment_method
         checked = check_selection(event=event, selection=selection, box_office=True, now=now)
         priced = quote(checked, currency=_currency_of(checked), discounts=discounts, now=now)
         order = _write_order(
-            event=event, priced=priced, buyer=buyer, payment_method=payment_method, hold=None
+            event=event,
+            priced=priced,
+            buyer=buyer,
+            payment_method=payment_method,
+            hold=None,
+            audit={"box_office": True},
+            confirm=bool(buyer.email),  # an anonymous desk sale has nobody to mail
         )
-        if order.status != Order.Status.PAID:  # a free order is paid already
+        if order.status != Order.Status.PAID:  # a free order is paid already (and said so)
             order.status = Order.Status.PAID
             order.paid_at = now
             order.payment_due_at = None
             order.save(update_fields=["status", "paid_at", "payment_due_at"])
-        _record_placed(order, priced, box_office=True)  # paid: its events say order.created and order.paid
+            record_event(type=EventType.ORDER_PAID, payload=order_payload(order), target=order)
         record(
             action="order.paid",
             target=order,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
 
 from ticketing.catalog.models import Event
 from ticketing.inventory.models import Stock
@@ -32,6 +32,16 @@ def tickets_of(order: Order) -> QuerySet[Ticket]:
 
 def all_orders() -> QuerySet[Order]:
     return Order.objects.select_related("event")
+
+
+def api_orders() -> QuerySet[Order]:
+    """Orders with their lines and tickets (three queries per page, whatever its size)."""
+    return Order.objects.prefetch_related("lines", "tickets")
+
+
+def order_ticket_ids(order: Order, public_ids: Iterable[str]) -> dict[str, int]:
+    """The primary keys of this order's tickets with these public ids (others are left out)."""
+    return dict(order.tickets.filter(public_id__in=list(public_ids)).values_list("public_id", "pk"))
 
 
 @dataclass(frozen=True)
@@ -111,3 +121,43 @@ def order_by_code(code: str) -> Order | None:
 
 def refunds_of(order: Order) -> QuerySet[Refund]:
     return order.refunds.select_related("actor").order_by("created_at", "pk")
+
+
+def customers(*, email: str = "") -> QuerySet[Order, dict[str, Any]]:
+    """Buyers aggregated by e-mail address (and currency): their orders, tickets and spending."""
+    orders = Order.objects.all()
+    if email:
+        orders = orders.filter(buyer_email=email.strip().lower())
+    valid_tickets = (
+        Ticket.objects.filter(
+            order__buyer_email=OuterRef("buyer_email"),
+            order__currency=OuterRef("currency"),
+            status=Ticket.Status.VALID,
+        )
+        .values("order__buyer_email")
+        .annotate(count=Count("pk"))
+    )
+    latest_name = Order.objects.filter(buyer_email=OuterRef("buyer_email")).order_by("-created_at", "-pk")
+    rows = (
+        orders.values("buyer_email", "currency")
+        .annotate(
+            email=F("buyer_email"),
+            name=Subquery(latest_name.values("buyer_name")[:1]),
+            orders=Count("pk"),
+            ticket_count=Subquery(valid_tickets.values("count")[:1]),
+            total_spent=Sum(F("total_minor") - F("refunded_minor"), filter=Q(status__in=_KEPT)),
+            first_order_at=Min("created_at"),
+            last_order_at=Max("created_at"),
+        )
+        .values(
+            "email",
+            "currency",
+            "name",
+            "orders",
+            "ticket_count",
+            "total_spent",
+            "first_order_at",
+            "last_order_at",
+        )
+    )
+    return cast("QuerySet[Order, dict[str, Any]]", rows)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from celery import shared_task
+from django.conf import settings
 from django_tenants.utils import tenant_context
 
 from accounts.models import User
 from ticketing.catalog.models import Event
 from ticketing.schedule import shops
+from ticketing.tickets.services import send_due_confirmations as send_confirmations_due_now
 from ticketing.tickets.services import send_order_confirmation as send_confirmation_with_tickets
 
 
@@ -15,6 +19,29 @@ from ticketing.tickets.services import send_order_confirmation as send_confirmat
 def send_order_confirmation(*, order_id: int) -> None:
     """E-mail the buyer their order with the tickets PDF and a calendar file (queued after commit)."""
     send_confirmation_with_tickets(order_id=order_id)
+
+
+@shared_task(name="orders.send_due_confirmations")
+def send_due_confirmations() -> int:
+    """Relay: e-mail every order of this shop whose confirmation is due (queued after commit, coalesced)."""
+    return send_confirmations_due_now()
+
+
+@shared_task(name="orders.send_due_confirmations_everywhere")
+def send_due_confirmations_everywhere() -> int:
+    """Beat entry point (public schema): confirmations a relay should have sent by now, in every shop.
+
+    A relay runs a second after the orders it stands for; anything due for longer than
+    ``CONFIRMATION_SWEEP_AFTER`` seconds missed its relay (a web process died between commit
+    and queueing, or the broker was down).
+    """
+    sent = 0
+    for tenant in shops():
+        with tenant_context(tenant):
+            sent += send_confirmations_due_now(
+                older_than=timedelta(seconds=settings.CONFIRMATION_SWEEP_AFTER)
+            )
+    return sent
 
 
 @shared_task(name="orders.expire_unpaid_orders_everywhere")

@@ -8,6 +8,7 @@ when no worker was running, so an event is never lost between the commit and the
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
@@ -30,6 +31,10 @@ class OutboxEvent(models.Model):
     public_id = models.CharField(max_length=40, unique=True, help_text="evt_…: receivers deduplicate by it.")
     type = models.CharField(max_length=64)
     payload = models.JSONField()
+    object_type = models.CharField(
+        max_length=32, blank=True, help_text="What the event is about: order, event…"
+    )
+    object_id = models.BigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     relayed_at = models.DateTimeField(null=True, blank=True, help_text="Fanned out to the relays.")
 
@@ -41,3 +46,11 @@ class OutboxEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.public_id} {self.type}"
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The payload, its ``id`` filled in from ``object_id`` where the row was written in the same
+        statement as its object (whose id was not known yet when the payload was built)."""
+        if self.object_id is not None and self.payload.get("id") is None:
+            return {**self.payload, "id": self.object_id}
+        return dict(self.payload)

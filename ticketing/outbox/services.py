@@ -22,7 +22,7 @@ from functools import cache
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -35,23 +35,44 @@ def new_event_id() -> str:
     return f"evt_{secrets.token_hex(12)}"
 
 
-def record_event(*, type: EventType | str, payload: Mapping[str, Any]) -> OutboxEvent:
-    """Append one domain event to the outbox, in the caller's transaction."""
-    return record_events([(type, payload)])[0]
+def record_event(
+    *, type: EventType | str, payload: Mapping[str, Any], target: models.Model | None = None
+) -> OutboxEvent:
+    """Append one domain event about ``target`` to the outbox, in the caller's transaction."""
+    return record_events([(type, payload)], target=target)[0]
 
 
-def record_events(events: Iterable[tuple[EventType | str, Mapping[str, Any]]]) -> list[OutboxEvent]:
-    """Append several events in one INSERT (an order that is created already paid)."""
+def record_events(
+    events: Iterable[tuple[EventType | str, Mapping[str, Any]]], *, target: models.Model | None = None
+) -> list[OutboxEvent]:
+    """Append several events in one INSERT."""
+    rows = new_events(events, target=target)
+    OutboxEvent.objects.bulk_create(rows)
+    return rows
+
+
+def new_events(
+    events: Iterable[tuple[EventType | str, Mapping[str, Any]]], *, target: models.Model | None = None
+) -> list[OutboxEvent]:
+    """Unsaved event rows for a statement that writes them with their change.
+
+    The order path adds them to its one INSERT statement (``core.model_rows.InsertStatement``,
+    ``refer={"object_id": order}`` for a new order's id); the relays are told after the commit.
+    """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("Domain events are recorded inside the transaction of the change they describe.")
     rows = [
-        OutboxEvent(public_id=new_event_id(), type=str(EventType(event_type)), payload=dict(payload))
+        OutboxEvent(
+            public_id=new_event_id(),
+            type=str(EventType(event_type)),
+            payload=dict(payload),
+            object_type=(target._meta.model_name or "") if target is not None else "",
+            object_id=target.pk if target is not None else None,
+        )
         for event_type, payload in events
     ]
-    if not rows:
-        return []
-    OutboxEvent.objects.bulk_create(rows)
-    after_commit(_tell_relays)
+    if rows:
+        after_commit(_tell_relays)
     return rows
 
 

@@ -64,3 +64,19 @@ class TicketsPdf(models.Model):
 
     def __str__(self) -> str:
         return f"Tickets PDF of order {self.order_id}"
+
+
+class ConfirmationDue(models.Model):
+    """An order whose confirmation e-mail has yet to go out: written with the order, in its statement.
+
+    A relay task sends what is due (``ticketing.tickets.services.send_due_confirmations``),
+    claiming each row by deleting it first, so each order is mailed once however many relays
+    run; queued at most once per second per web process instead of one task per order, and
+    swept by beat in case a relay never ran.
+    """
+
+    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="+")
+    due_since = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Confirmation due for order {self.order_id}"

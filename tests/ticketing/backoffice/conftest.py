@@ -75,7 +75,7 @@ def shop(in_acme) -> Shop:
     domain_request = CustomDomainRequest.objects.create(hostname="tickets.acme-events.example", token="t0k3n")
     endpoint = create_endpoint(actor=None, url="https://93.184.215.14/hooks", event_types=["*"]).endpoint
     webhook_delivery = Delivery.objects.create(
-        event=OutboxEvent.objects.filter(payload__id=paid.pk, type="order.paid").get(),
+        event=OutboxEvent.objects.filter(object_id=paid.pk, type="order.paid").get(),
         endpoint=endpoint,
         attempts_allowed=1,
         next_attempt_at=paid.created_at,

@@ -2,11 +2,14 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from ticketing.audit.models import LogEntry
 from ticketing.inventory.models import Hold, Stock
 from ticketing.inventory.services import Selection, reserve_tickets
+from ticketing.orders import services as order_services
 from ticketing.orders.errors import OrderError, OrderErrorCode
 from ticketing.orders.models import Order, Ticket
 from ticketing.orders.selectors import order_for_buyer
@@ -21,7 +24,7 @@ from ticketing.orders.services import (
     refund_order,
 )
 
-from ..factories import make_addon, on_sale_event
+from ..factories import make_addon, make_ticket_type, on_sale_event
 
 pytestmark = pytest.mark.usefixtures("in_acme")
 
@@ -177,3 +180,45 @@ def test_unpaid_orders_lapse_after_their_due_date() -> None:
     order.refresh_from_db()
     assert order.status == Order.Status.EXPIRED
     assert counters(ticket_type.stock) == (0, 0)
+
+
+def test_an_order_its_lines_tickets_and_audit_row_are_written_by_one_statement() -> None:
+    event, general = on_sale_event(capacity=20, quantity=10, price_minor=2500)
+    vip = make_ticket_type(event, name="VIP", quantity=5, price_minor=9000)
+    parking = make_addon(event, name="Parking", price_minor=800)
+    selection = Selection(tickets={general.pk: 3, vip.pk: 2}, addons={parking.pk: 1})
+    with CaptureQueriesContext(connection) as queries:
+        order = buy_tickets(event=event, selection=selection, buyer=BUYER)
+    assert sum("INSERT INTO" in query["sql"] for query in queries) == 1
+    lines = {line.description: line for line in order.lines.all()}
+    assert {name: line.quantity for name, line in lines.items()} == {
+        general.name: 3,
+        "VIP": 2,
+        "Parking": 1,
+    }
+    assert {line.pk: line.tickets.count() for line in lines.values()} == {
+        lines[general.name].pk: 3,
+        lines["VIP"].pk: 2,
+        lines["Parking"].pk: 0,
+    }
+    assert set(order.tickets.values_list("ticket_type", flat=True)) == {general.pk, vip.pk}
+    assert all(ticket.ticket_type_id == ticket.line.ticket_type_id for ticket in order.tickets.all())
+    entry = LogEntry.objects.get(action="order.placed", object_id=order.pk)
+    assert entry.data == {"total_minor": order.total_minor, "code": order.code}
+    assert order.created_at == Order.objects.get(pk=order.pk).created_at
+
+
+def test_an_order_code_already_taken_rolls_back_and_the_order_is_placed_with_a_new_code(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    event, ticket_type = on_sale_event(capacity=10, quantity=10)
+    first = buy_tickets(event=event, selection=Selection(tickets={ticket_type.pk: 1}), buyer=BUYER)
+    # Random codes collide about once in 10^12 orders: this test makes the next one collide.
+    codes = iter([first.code, "NEWCODE2"])
+    monkeypatch.setattr(order_services, "new_order_code", lambda: next(codes))
+    second = buy_tickets(event=event, selection=Selection(tickets={ticket_type.pk: 2}), buyer=BUYER)
+    assert second.code == "NEWCODE2"
+    assert Order.objects.filter(event=event).count() == 2
+    assert Ticket.objects.filter(event=event).count() == 3
+    assert counters(ticket_type.stock) == (0, 3)
+    assert LogEntry.objects.filter(action="order.placed", object_id=second.pk).count() == 1

@@ -1,0 +1,46 @@
+"""Rate limits: requests per minute per client address and per key, in the shared cache.
+
+A fixed one-minute window counted with the cache's atomic add/incr (Redis when REDIS_URL
+is set, so every web process counts together; in-process otherwise). Over the limit the
+request gets 429 with Retry-After, the seconds left in the window.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from rest_framework.exceptions import Throttled
+
+WINDOW_SECONDS = 60
+
+
+def client_address(request: HttpRequest) -> str:
+    """The caller's address: behind the TLS proxy, the one it appended to X-Forwarded-For."""
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[-1].strip()
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def _count(bucket: str, window: int) -> int:
+    key = f"api-rate:{bucket}:{window}"
+    if cache.add(key, 1, WINDOW_SECONDS + 1):
+        return 1
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, WINDOW_SECONDS + 1)
+        return 1
+
+
+def enforce(*, bucket: str, per_minute: int, now: float | None = None) -> None:
+    """Count one request in ``bucket``; refuse it (429) past ``per_minute`` in this minute."""
+    now = time.time() if now is None else now
+    window = int(now // WINDOW_SECONDS)
+    if _count(bucket, window) > per_minute:
+        wait = WINDOW_SECONDS - (now % WINDOW_SECONDS)
+        raise Throttled(wait=wait, detail=f"Rate limit of {per_minute} requests a minute reached.")

@@ -1,0 +1,79 @@
+"""Concurrent requests with one Idempotency-Key, each on its own connection: one sale at most.
+
+Real commits (``committed``): the claim is a row inserted under a unique constraint, so of
+requests racing with the same key exactly one runs; the others see it running (409) or,
+once it is done, replay its answer.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, cast
+
+import pytest
+from django.db import connection as default_connection
+from django.test import Client
+
+from api.models import ApiKey, IdempotencyRecord
+from billing.models import Plan
+from tenants.models import Tenant
+from ticketing.audit.models import LogEntry
+from ticketing.catalog.models import Event
+from ticketing.orders.models import Order
+
+from ..ticketing.factories import on_sale_event
+from .conftest import make_key
+
+connection = cast(Any, default_connection)
+CLIENTS = 6
+
+
+@pytest.mark.usefixtures("django_db_setup", "committed")
+def test_racing_retries_with_one_key_sell_once() -> None:
+    acme = Tenant.objects.get(schema_name="acme")
+    Tenant.objects.filter(pk=acme.pk).update(plan=Plan.objects.get(code="growth"))
+    connection.set_tenant(acme)
+    event, ticket_type = on_sale_event(capacity=50, quantity=50)
+    token = make_key("acme")
+    body = {
+        "event": event.pk,
+        "tickets": [{"ticket_type": ticket_type.pk, "quantity": 1}],
+        "buyer": {"name": "Ada", "email": "ada@example.com"},
+    }
+    start = threading.Barrier(CLIENTS)
+    answers: list[tuple[int, dict[str, Any]]] = [(0, {})] * CLIENTS
+
+    def send(number: int) -> None:
+        client = Client(HTTP_HOST="acme.localhost", HTTP_AUTHORIZATION=f"Bearer {token}")
+        try:
+            start.wait()
+            response = client.post(
+                "/api/v1/orders/", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="retry-storm"
+            )
+            answers[number] = (response.status_code, response.json())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(number,)) for number in range(CLIENTS)]
+    connection.set_schema_to_public()
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        connection.set_tenant(acme)
+        statuses = sorted(status for status, _ in answers)
+        assert set(statuses) <= {201, 409}, answers
+        assert 201 in statuses
+        assert all(answer["code"] == "idempotency_key_in_use" for status, answer in answers if status == 409)
+        assert len({answer["code"] for status, answer in answers if status == 201}) == 1  # the same order
+        assert Order.objects.filter(event=event).count() == 1
+    finally:
+        connection.set_tenant(acme)
+        IdempotencyRecord.objects.all().delete()
+        ApiKey.objects.all().delete()
+        Order.objects.filter(event=event).delete()
+        Event.objects.filter(pk=event.pk).delete()
+        LogEntry.objects.filter(action__startswith="api_key.").delete()
+        connection.set_schema_to_public()
+        Tenant.objects.filter(pk=acme.pk).update(plan=None)
