@@ -7,15 +7,14 @@ names Celery tasks (dotted paths) queued once the transaction commits, and the r
 own beat schedule sweeps up whatever was written while no worker ran.
 
 In an on-sale rush a relay per order would be a broker round trip per order and a relay
-run per order on the workers. So a process queues a shop's relay with a short countdown
-(``OUTBOX_RELAY_COALESCE_SECONDS``) and, while that relay is still to come, queues no
-other: it starts after every commit made meanwhile, so it picks their events up too.
+run per order on the workers, so relays are queued through
+``core.side_effects.enqueue_relay_after_commit``: at most one per shop per
+``OUTBOX_RELAY_COALESCE_SECONDS`` and process, starting after every commit it stands in for.
 """
 
 from __future__ import annotations
 
 import secrets
-import time
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from functools import cache
@@ -26,8 +25,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from core.side_effects import after_commit
-from tenants.context import current_schema_name
+from core.side_effects import enqueue_relay_after_commit
 from ticketing.outbox.models import EventType, OutboxEvent
 
 
@@ -72,34 +70,14 @@ def new_events(
         for event_type, payload in events
     ]
     if rows:
-        after_commit(_tell_relays)
+        for task in _relay_tasks():
+            enqueue_relay_after_commit(task, window=settings.OUTBOX_RELAY_COALESCE_SECONDS)
     return rows
 
 
-# (schema, task, Celery app) → when the relay this process queued last will start (monotonic).
-_relay_starts: dict[tuple[str, str, int], float] = {}
-_MARGIN_SECONDS = 0.1
-
-
 @cache
-def _relay_tasks() -> list[tuple[str, Any]]:
-    return [(path, import_string(path)) for path in settings.OUTBOX_RELAY_TASKS]
-
-
-def _tell_relays() -> None:
-    """After a commit that recorded events: make sure a relay starts after it (see the module doc)."""
-    schema = current_schema_name()
-    for path, task in _relay_tasks():
-        if task.app.conf.task_always_eager:  # in-process: the relay runs now and sees this commit
-            task.delay()
-            continue
-        now = time.monotonic()
-        key = (schema, path, id(task.app))
-        if _relay_starts.get(key, 0.0) - now > _MARGIN_SECONDS:
-            continue  # the relay queued already starts after this commit
-        delay = settings.OUTBOX_RELAY_COALESCE_SECONDS
-        task.apply_async(countdown=delay)
-        _relay_starts[key] = now + delay
+def _relay_tasks() -> list[Any]:
+    return [import_string(path) for path in settings.OUTBOX_RELAY_TASKS]
 
 
 def prune_events(*, now: datetime | None = None, batch_size: int = 1000) -> int:

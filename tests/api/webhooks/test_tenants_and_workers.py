@@ -21,10 +21,10 @@ from api.webhooks.models import Delivery, WebhookEndpoint
 from api.webhooks.services import create_endpoint, deliver_due, relay_outbox
 from api.webhooks.tasks import sweep_everywhere
 from controlplane.celery import app
+from core import side_effects
 from tenants.context import current_schema_name
 from tenants.models import Tenant
 from tests.services import requires_redis
-from ticketing.outbox import services as outbox
 from ticketing.outbox.models import OutboxEvent
 
 from .conftest import buy
@@ -74,9 +74,9 @@ def _broker_app(name: str, database: int) -> CeleryApp:
 def cleanup_webhooks(committed: None) -> Iterator[None]:
     """Committed rows of these tests are removed from both shops afterwards."""
     last_event = {slug: _last_event_id(slug) for slug in ("acme", "bravo")}
-    outbox._relay_starts.clear()
+    side_effects._last_queued.clear()
     yield
-    outbox._relay_starts.clear()
+    side_effects._last_queued.clear()
     app.set_current()
     app.set_default()
     for slug, last in last_event.items():

@@ -183,3 +183,20 @@ def test_a_box_office_sale_is_created_paid_and_says_both() -> None:
     assert events_about(order) == ["order.created", "order.paid"]
     paid = OutboxEvent.objects.get(type="order.paid", object_id=order.pk).data
     assert paid["status"] == "paid" and paid["paid_at"] is not None and paid["id"] == order.pk
+
+
+def test_a_check_in_records_ticket_checked_in() -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from ticketing.checkin.services import check_in_ticket
+
+    event, ticket_type = on_sale_event(starts_at=timezone.now() + timedelta(hours=2))
+    order = buy_tickets(event=event, selection=Selection(tickets={ticket_type.pk: 1}), buyer=BUYER)
+    ticket = order.tickets.get()
+    check_in_ticket(code=ticket.public_id, actor=None, gate="North")
+
+    row = OutboxEvent.objects.get(type="ticket.checked_in", object_type="ticket", object_id=ticket.pk)
+    assert row.data["id"] == ticket.public_id and row.data["order"] == order.pk
+    assert row.data["gate"] == "North" and row.data["checked_in_at"]
