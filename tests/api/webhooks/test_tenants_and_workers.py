@@ -26,6 +26,7 @@ from tenants.context import current_schema_name
 from tenants.models import Tenant
 from tests.services import requires_redis
 from ticketing.outbox.models import OutboxEvent
+from ticketing.tickets.models import ConfirmationDue
 
 from .conftest import buy
 from .receiver import Receiver, running_receiver
@@ -72,8 +73,10 @@ def _broker_app(name: str, database: int) -> CeleryApp:
 
 @pytest.fixture
 def cleanup_webhooks(committed: None) -> Iterator[None]:
-    """Committed rows of these tests are removed from both shops afterwards."""
+    """Committed rows of these tests are removed from both shops afterwards, the confirmations
+    still due for their orders included (a later relay would otherwise mail them)."""
     last_event = {slug: _last_event_id(slug) for slug in ("acme", "bravo")}
+    last_due = {slug: _last_due_id(slug) for slug in ("acme", "bravo")}
     side_effects._last_queued.clear()
     yield
     side_effects._last_queued.clear()
@@ -83,6 +86,12 @@ def cleanup_webhooks(committed: None) -> Iterator[None]:
         with schema_context(slug):
             WebhookEndpoint.objects.all().delete()
             OutboxEvent.objects.filter(pk__gt=last).delete()
+            ConfirmationDue.objects.filter(pk__gt=last_due[slug]).delete()
+
+
+def _last_due_id(slug: str) -> int:
+    with schema_context(slug):
+        return ConfirmationDue.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
 
 def _last_event_id(slug: str) -> int:
