@@ -23,6 +23,8 @@ class Scope(StrEnum):
     CHECKINS_WRITE = "checkins:write"
     CUSTOMERS_READ = "customers:read"
     REPORTS_READ = "reports:read"
+    WEBHOOKS_READ = "webhooks:read"
+    WEBHOOKS_WRITE = "webhooks:write"
 
 
 class PlatformScope(StrEnum):
@@ -41,6 +43,8 @@ SCOPE_LABELS: dict[str, Any] = {
     Scope.CHECKINS_WRITE: _("Check tickets in"),
     Scope.CUSTOMERS_READ: _("Read customers (buyers by e-mail)"),
     Scope.REPORTS_READ: _("Read and request reports"),
+    Scope.WEBHOOKS_READ: _("Read webhook endpoints and deliveries"),
+    Scope.WEBHOOKS_WRITE: _("Add, change and test webhook endpoints; redeliver"),
     PlatformScope.PLATFORM_READ: _("Read resellers, plans and domains"),
     PlatformScope.PLATFORM_WRITE: _("Provision, suspend and resume resellers; add domains"),
 }
@@ -55,4 +59,6 @@ SESSION_PERMISSION: dict[Scope, Permission | None] = {
     Scope.CHECKINS_WRITE: Permission.SCAN,
     Scope.CUSTOMERS_READ: Permission.VIEW_ORDERS,
     Scope.REPORTS_READ: Permission.VIEW_REPORTS,
+    Scope.WEBHOOKS_READ: Permission.MANAGE_WEBHOOKS,
+    Scope.WEBHOOKS_WRITE: Permission.MANAGE_WEBHOOKS,
 }

@@ -10,6 +10,7 @@ from api.v1.customers import CustomerViewSet
 from api.v1.events import EventViewSet, TicketTypeViewSet
 from api.v1.orders import OrderViewSet, TicketViewSet
 from api.v1.reports import SalesReportViewSet
+from api.v1.webhooks import WebhookDeliveryApi, WebhookEndpointApi
 
 router = SimpleRouter()
 router.register("events", EventViewSet, basename="event")
@@ -19,6 +20,8 @@ router.register("tickets", TicketViewSet, basename="ticket")
 router.register("checkins", CheckInViewSet, basename="checkin")
 router.register("customers", CustomerViewSet, basename="customer")
 router.register("reports/sales", SalesReportViewSet, basename="sales-report")
+router.register("webhook-endpoints", WebhookEndpointApi, basename="webhook-endpoint")
+router.register("webhook-deliveries", WebhookDeliveryApi, basename="webhook-delivery")
 
 app_name = "api"
 urlpatterns = [

@@ -159,7 +159,7 @@ def prepare_statement(request: HttpRequest, payout_id: int) -> HttpResponse:
     return redirect("payouts:page")
 
 
-@requires(Permission.MANAGE_BILLING)  # a streamed file: requires() takes any response
+@requires(Permission.MANAGE_BILLING)  # a streamed file: requires() passes any response through
 @require_GET
 def download_statement(request: HttpRequest, report_id: int) -> FileResponse:
     report = Report.objects.filter(

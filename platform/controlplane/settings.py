@@ -97,6 +97,8 @@ TENANT_APPS = [
     "ticketing.invoices",
     "ticketing.payments",
     "ticketing.backoffice",
+    "ticketing.outbox",
+    "api.webhooks",
     "ticketing.checkin",
     "api",
 ]
@@ -240,6 +242,9 @@ CELERY_BEAT_SCHEDULE = {
     "reconcile-ledger": {"task": "ledger.reconcile_with_provider", "schedule": 86400.0},
     "enforce-dunning": {"task": "billing.enforce_dunning", "schedule": 3600.0},
     "send-scheduled-reports": {"task": "billing_reports.send_scheduled_reports", "schedule": 3600.0},
+    # Outbox events written while no worker ran, and webhook retries that are due.
+    "sweep-webhooks": {"task": "webhooks.sweep_everywhere", "schedule": 30.0},
+    "prune-outbox": {"task": "outbox.prune_everywhere", "schedule": 86400.0},
     "purge-idempotency-records": {"task": "api.purge_idempotency_records_everywhere", "schedule": 3600.0},
 }
 
@@ -364,6 +369,30 @@ CUSTOM_DOMAIN_VERIFICATION_DAYS = int(os.environ.get("CUSTOM_DOMAIN_VERIFICATION
 # Asked by the TLS proxy before it issues a certificate on demand (see the README, "Custom domains").
 TLS_ASK_PATH = os.environ.get("TLS_ASK_PATH", "/internal/tls/allowed-hostname/")
 
+# Domain events (ticketing.outbox): Celery tasks queued after each commit that recorded some.
+# The webhook relay is the one relay; the domains never import it (see the README).
+OUTBOX_RELAY_TASKS = ["api.webhooks.tasks.relay_outbox"]
+# A process queues at most one relay per shop per this many seconds (a relay per order would
+# cost the on-sale rush a broker round trip per order); events wait at most this long.
+OUTBOX_RELAY_COALESCE_SECONDS = float(os.environ.get("OUTBOX_RELAY_COALESCE_SECONDS", "0.5"))
+# Relayed events (and their webhook delivery logs) are kept this long.
+OUTBOX_RETENTION_DAYS = int(os.environ.get("OUTBOX_RETENTION_DAYS", "30"))
+
+# Outgoing webhooks (api/webhooks). Targets must be public HTTPS addresses: private, loopback
+# and link-local ones are refused (SSRF) unless allowed here, as the tests and a local demo do.
+WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", False)
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", False)
+# Certificates of https:// targets are checked against the system's trust store, or this CA file.
+WEBHOOK_TLS_CA_FILE = os.environ.get("WEBHOOK_TLS_CA_FILE", "")
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "12"))
+# Retry n waits about BASE * 2^(n-1) seconds (±20 % jitter), never more than MAX: about 29 hours in all.
+WEBHOOK_RETRY_BASE_SECONDS = float(os.environ.get("WEBHOOK_RETRY_BASE_SECONDS", "60"))
+WEBHOOK_RETRY_MAX_SECONDS = float(os.environ.get("WEBHOOK_RETRY_MAX_SECONDS", str(12 * 3600)))
+# An endpoint is switched off (and its owners told) after this many failed attempts in a row,
+# once it has been failing for at least this long.
+WEBHOOK_DISABLE_AFTER_FAILURES = int(os.environ.get("WEBHOOK_DISABLE_AFTER_FAILURES", "20"))
+WEBHOOK_DISABLE_AFTER_SECONDS = float(os.environ.get("WEBHOOK_DISABLE_AFTER_SECONDS", str(3 * 86400)))
 # The REST API (api/): keys or back-office sessions, problem details, cursor pages, OpenAPI 3.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

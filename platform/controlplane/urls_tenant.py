@@ -9,6 +9,7 @@ urlpatterns = [
     path("backoffice/billing/", include("billing.backoffice_urls")),
     path("backoffice/", include("branding.backoffice_urls")),
     path("backoffice/", include("ticketing.backoffice.urls")),
+    path("backoffice/", include("api.webhooks.backoffice_urls")),
     path("api/v1/billing/", include("api.billing_reports_urls")),
     path("api/v1/", include("api.urls")),
     path("backoffice/api-keys/", include("api.backoffice_urls")),

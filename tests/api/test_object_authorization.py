@@ -15,6 +15,7 @@ from django.test import Client
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from api.webhooks.services import create_endpoint
 from tenants.models import Tenant
 from ticketing.checkin.services import check_in_ticket
 from ticketing.inventory.services import Selection
@@ -34,6 +35,7 @@ class ShopObjects:
     order: str
     ticket: str
     check_in: int
+    webhook_endpoint: int
 
 
 def _objects_of(tenant: Tenant) -> ShopObjects:
@@ -48,7 +50,11 @@ def _objects_of(tenant: Tenant) -> ShopObjects:
         )
         ticket = order.tickets.all()[0]
         check_in = check_in_ticket(code=ticket.public_id, actor=None)
-        return ShopObjects(event.pk, ticket_type.pk, order.code, ticket.public_id, check_in.pk)
+        # An address literal: the SSRF guard checks it is public without a DNS look-up.
+        endpoint = create_endpoint(actor=None, url="https://93.184.216.34/hooks", event_types=["order.paid"])
+        return ShopObjects(
+            event.pk, ticket_type.pk, order.code, ticket.public_id, check_in.pk, endpoint.endpoint.pk
+        )
 
 
 # (method, path template, scope it needs, body)
@@ -62,6 +68,9 @@ OBJECT_ENDPOINTS: list[tuple[str, str, str, dict[str, Any] | None]] = [
     ("post", "/api/v1/orders/{order}/refund/", "orders:write", {}),
     ("get", "/api/v1/tickets/{ticket}/", "orders:read", None),
     ("get", "/api/v1/checkins/{check_in}/", "checkins:read", None),
+    ("get", "/api/v1/webhook-endpoints/{webhook_endpoint}/", "webhooks:read", None),
+    ("get", "/api/v1/webhook-endpoints/{webhook_endpoint}/deliveries/", "webhooks:read", None),
+    ("post", "/api/v1/webhook-endpoints/{webhook_endpoint}/roll-secret/", "webhooks:write", {}),
 ]
 
 
@@ -103,7 +112,14 @@ def test_a_key_without_the_scope_is_forbidden_and_changes_nothing(
     path = template.format(**vars(acme_objects))
     others = [
         s
-        for s in ("events:read", "events:write", "orders:read", "orders:write", "checkins:read")
+        for s in (
+            "events:read",
+            "events:write",
+            "orders:read",
+            "orders:write",
+            "checkins:read",
+            "webhooks:read",
+        )
         if s != scope
     ]
     response = _call(acme_api_with(*others), method, path, body)

@@ -18,7 +18,17 @@ from django.conf import settings
 from django.utils.translation.template import templatize
 
 ROOT = Path(settings.BASE_DIR)
-SOURCE_FOLDERS = ["accounts", "billing", "branding", "core", "platform", "tenants", "ticketing", "templates"]
+SOURCE_FOLDERS = [
+    "accounts",
+    "api",
+    "billing",
+    "branding",
+    "core",
+    "platform",
+    "tenants",
+    "ticketing",
+    "templates",
+]
 TRANSLATED_LANGUAGES = ["de", "fr", "es", "ja", "ar"]
 GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy"}
 # templatize() writes each {% translate %} and {% blocktranslate %} as a gettext('...') call.

@@ -21,6 +21,9 @@ from ticketing.catalog.models import Event
 from ticketing.checkin.errors import CheckInError, CheckInErrorCode
 from ticketing.checkin.models import CheckIn
 from ticketing.orders.models import Ticket
+from ticketing.outbox.models import EventType
+from ticketing.outbox.payloads import ticket_payload
+from ticketing.outbox.services import record_event
 from ticketing.team.access import require_permission
 from ticketing.team.roles import Permission
 from ticketing.tickets.documents import VALID_AFTER_END, VALID_BEFORE_START
@@ -126,5 +129,15 @@ def check_in_ticket(
             gate=check_in.gate,
             device=check_in.device,
             via=actor_label,
+        )
+        record_event(
+            type=EventType.TICKET_CHECKED_IN,
+            payload={
+                **ticket_payload(ticket),
+                "checked_in_at": check_in.checked_in_at.isoformat(),
+                "gate": check_in.gate,
+                "method": check_in.method,
+            },
+            target=ticket,
         )
     return check_in

@@ -19,6 +19,9 @@ taking a statement of its own. One statement for all the rows of a sale (a CTE l
 with ORDER BY … FOR UPDATE, then one UPDATE from an unnest()) was measured and dropped:
 PostgreSQL spent more planning it than running the two or three UPDATEs it replaced
 (0.40 against 0.19 ms of its CPU per sale, bench/profile_order.py's machine).
+
+A sale also answers, from the same UPDATEs (``RETURNING``, no extra query), whether it
+sold an event's last ticket, so the caller can record ``event.sold_out``.
 """
 
 from __future__ import annotations
@@ -33,6 +36,10 @@ from django.db import DatabaseError, connection
 from ticketing.inventory.errors import InventoryError, InventoryErrorCode
 
 _LOCK_NOT_AVAILABLE = "55P03"
+# The event id when this row is an event's overall stock and every unit is now sold.
+_SOLD_OUT_EVENT = (
+    "CASE WHEN ticket_type_id IS NULL AND addon_id IS NULL AND sold = capacity THEN event_id END"
+)
 _DEADLOCK_DETECTED = "40P01"
 
 
@@ -79,17 +86,26 @@ def _busy_is_try_again() -> Iterator[None]:
         raise
 
 
-def take(quantities: Mapping[int, int], *, into: Literal["held", "sold"]) -> None:
-    """Add quantities (by stock id) to ``held`` or ``sold`` where they fit; raises OutOfStock otherwise."""
+def take(quantities: Mapping[int, int], *, into: Literal["held", "sold"]) -> set[int]:
+    """Add quantities (by stock id) to ``held`` or ``sold`` where they fit; raises OutOfStock otherwise.
+
+    Gives the ids of the events this sold out (none when only holding).
+    """
     column = {"held": "held", "sold": "sold"}[into]
-    short = _change_in_id_order(quantities, f"{column} = {column} + %s", "capacity - held - sold >= %s", 1)
+    short, sold_out = _change_in_id_order(
+        quantities, f"{column} = {column} + %s", "capacity - held - sold >= %s", 1
+    )
     if short is not None:
         raise OutOfStock(short)
+    return sold_out if into == "sold" else set()
 
 
-def convert_held_to_sold(quantities: Mapping[int, int]) -> None:
-    """Turn held units into sold ones (a hold becomes an order); capacity is already reserved."""
-    _move(quantities, "held = held - %s, sold = sold + %s", "held >= %s", 2)
+def convert_held_to_sold(quantities: Mapping[int, int]) -> set[int]:
+    """Turn held units into sold ones (a hold becomes an order); capacity is already reserved.
+
+    Gives the ids of the events this sold out.
+    """
+    return _move(quantities, "held = held - %s, sold = sold + %s", "held >= %s", 2)
 
 
 def give_back(quantities: Mapping[int, int], *, from_: Literal["held", "sold"]) -> None:
@@ -109,15 +125,19 @@ def resize(stock_id: int, capacity: int) -> None:
             raise OutOfStock(stock_id)
 
 
-def _move(quantities: Mapping[int, int], assignment: str, guard: str, uses: int) -> None:
-    stuck = _change_in_id_order(quantities, assignment, guard, uses)
+def _move(quantities: Mapping[int, int], assignment: str, guard: str, uses: int) -> set[int]:
+    stuck, sold_out = _change_in_id_order(quantities, assignment, guard, uses)
     if stuck is not None:
         # Counters and hold/order lines disagree: a bug, never a buyer's mistake.
         raise RuntimeError(f"Stock {stuck} cannot give up {quantities[stuck]}: counters out of step.")
+    return sold_out
 
 
-def _change_in_id_order(quantities: Mapping[int, int], assignment: str, guard: str, uses: int) -> int | None:
-    """Run the guarded UPDATE on each stock row in ascending id order; gives the first it left unchanged.
+def _change_in_id_order(
+    quantities: Mapping[int, int], assignment: str, guard: str, uses: int
+) -> tuple[int | None, set[int]]:
+    """Run the guarded UPDATE on each stock row in ascending id order; gives the first it left
+    unchanged (None when all changed) and the events whose overall stock is now all sold.
 
     The first UPDATE also sets the lock timeout, in its WHERE clause: PostgreSQL evaluates
     the WHERE clause on the row before it locks it (or waits for another's lock), so the
@@ -125,6 +145,7 @@ def _change_in_id_order(quantities: Mapping[int, int], assignment: str, guard: s
     guard fails first the row is neither locked nor waited for, and the caller stops there.
     """
     _require_transaction()
+    sold_out: set[int] = set()
     with _busy_is_try_again(), connection.cursor() as cursor:
         for position, stock_id in enumerate(sorted(quantities)):
             quantity = quantities[stock_id]
@@ -133,7 +154,10 @@ def _change_in_id_order(quantities: Mapping[int, int], assignment: str, guard: s
             if position == 0:
                 sql += " AND set_config('lock_timeout', %s, true) IS NOT NULL"
                 params.append(settings.INVENTORY_LOCK_TIMEOUT)
-            cursor.execute(sql, params)
-            if cursor.rowcount != 1:
-                return stock_id
-    return None
+            cursor.execute(f"{sql} RETURNING {_SOLD_OUT_EVENT}", params)
+            row = cursor.fetchone()
+            if row is None:
+                return stock_id, sold_out
+            if row[0] is not None:
+                sold_out.add(row[0])
+    return None, sold_out

@@ -24,6 +24,9 @@ from ticketing.inventory.selectors import (
     due_holds,
     event_offer,
 )
+from ticketing.outbox.models import EventType
+from ticketing.outbox.payloads import event_payload
+from ticketing.outbox.services import record_event
 
 
 @dataclass(frozen=True)
@@ -180,9 +183,16 @@ def take_stock(checked: CheckedSelection, *, into: str) -> None:
     Call it last in the caller's transaction: the row locks it takes are held until commit.
     """
     try:
-        locking.take(checked.stock_quantities(), into="sold" if into == "sold" else "held")
+        sold_out = locking.take(checked.stock_quantities(), into="sold" if into == "sold" else "held")
     except locking.OutOfStock as shortage:
         raise _sold_out(checked, shortage.stock_id) from None
+    record_if_sold_out(event=checked.offer.event, sold_out_event_ids=sold_out)
+
+
+def record_if_sold_out(*, event: Event, sold_out_event_ids: Collection[int]) -> None:
+    """Record ``event.sold_out`` when the sale just made took the event's last ticket (same transaction)."""
+    if event.pk in sold_out_event_ids:
+        record_event(type=EventType.EVENT_SOLD_OUT, payload=event_payload(event), target=event)
 
 
 def _sold_out(checked: CheckedSelection, stock_id: int) -> InventoryError:

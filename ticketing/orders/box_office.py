@@ -29,6 +29,9 @@ from ticketing.orders.services import (
     _retrying_code_collisions,
     _write_order,
 )
+from ticketing.outbox.models import EventType
+from ticketing.outbox.payloads import order_payload
+from ticketing.outbox.services import record_event
 from ticketing.taxes.selectors import desk_region, taxation_for
 from ticketing.team.access import require_permission
 from ticketing.team.roles import Permission
@@ -100,11 +103,12 @@ def _sell(actor: User | None, event: Event, selection: Selection, payment_method
             confirm=bool(buyer.email),  # an anonymous desk sale has nobody to mail
             region=region.code if region is not None else "",
         )
-        if order.status != Order.Status.PAID:  # a free order is paid already
+        if order.status != Order.Status.PAID:  # a free order is paid already (and said so)
             order.status = Order.Status.PAID
             order.paid_at = now
             order.payment_due_at = None
             order.save(update_fields=["status", "paid_at", "payment_due_at"])
+            record_event(type=EventType.ORDER_PAID, payload=order_payload(order), target=order)
         record(
             action="order.paid",
             target=order,

@@ -44,6 +44,7 @@ from ticketing.inventory.services import (
     Selection,
     check_selection,
     hold_stock_quantities,
+    record_if_sold_out,
     reserve_tickets,
     take_stock,
 )
@@ -52,6 +53,9 @@ from ticketing.orders.errors import OrderError, OrderErrorCode
 from ticketing.orders.models import Order, OrderLine, Refund, Ticket
 from ticketing.orders.pricing import Quote, quote
 from ticketing.orders.tasks import send_due_confirmations, settle_cancelled_event
+from ticketing.outbox.models import EventType
+from ticketing.outbox.payloads import event_payload, order_payload, refund_payload
+from ticketing.outbox.services import new_events, record_event
 from ticketing.payments.selectors import provider_refund_due
 from ticketing.payments.tasks import send_refund_to_provider
 from ticketing.taxes.calculation import Taxation
@@ -357,6 +361,11 @@ def _record_placed(rows: InsertStatement, order: Order, priced: Quote, **data: A
         action="order.placed", target=order, total_minor=order.total_minor, code=order.code, **data
     )
     rows.add(entry, refer={"object_id": order})
+    # The domain events go in the same statement: a free (or desk-paid) order is created paid.
+    events = [(EventType.ORDER_CREATED, order_payload(order))]
+    if order.status == Order.Status.PAID:
+        events.append((EventType.ORDER_PAID, order_payload(order)))
+    rows.add(*new_events(events, target=order), refer={"object_id": order})
 
 
 def start_checkout(*, event: Event, selection: Selection, promo_code: str = "", region: str = "") -> Hold:
@@ -442,7 +451,8 @@ def _place(
         hold.save(update_fields=["status"])
         if priced.promo_code_id is not None:
             use_code(discount_id=priced.promo_code_id, code=priced.promo_code)
-        locking.convert_held_to_sold(hold_stock_quantities([hold]))
+        sold_out = locking.convert_held_to_sold(hold_stock_quantities([hold]))
+        record_if_sold_out(event=hold.event, sold_out_event_ids=sold_out)
         _after_order_placed(order)
     return order
 
@@ -552,6 +562,9 @@ def cancel_order(*, order: Order, actor: User | None, reason: str = "") -> Order
         order.status = Order.Status.CANCELLED
         order.save(update_fields=["status"])
         record(action="order.cancelled", target=order, actor=actor, reason=reason)
+        record_event(
+            type=EventType.ORDER_CANCELLED, payload={**order_payload(order), "reason": reason}, target=order
+        )
         give_back_code_use(code=order.promo_code)
         locking.give_back(quantities, from_="sold")
     return order
@@ -614,6 +627,11 @@ def refund_order(
             tickets=[ticket.public_id for ticket in tickets],
             reason=reason,
         )
+        record_event(
+            type=EventType.ORDER_REFUNDED,
+            payload=refund_payload(order, refund, [ticket.public_id for ticket in tickets]),
+            target=order,
+        )
         locking.give_back(quantities, from_="sold")
         if provider:
             enqueue_after_commit(send_refund_to_provider, refund_id=refund.pk)
@@ -629,6 +647,9 @@ def cancel_event(*, actor: User | None, event: Event, reason: str = "") -> Event
     require_permission(actor, Permission.MANAGE_CATALOG, Permission.MANAGE_ORDERS)
     with transaction.atomic(durable=True):
         event = mark_event_cancelled(actor=actor, event=event, reason=reason)
+        record_event(
+            type=EventType.EVENT_CANCELLED, payload={**event_payload(event), "reason": reason}, target=event
+        )
         enqueue_after_commit(
             settle_cancelled_event, event_id=event.pk, actor_id=actor.pk if actor else None, reason=reason
         )
@@ -736,6 +757,7 @@ def expire_unpaid_orders(*, now: datetime | None = None) -> int:
             order.status = Order.Status.EXPIRED
             order.save(update_fields=["status"])
             record(action="order.expired", target=order)
+            record_event(type=EventType.ORDER_EXPIRED, payload=order_payload(order), target=order)
             give_back_code_use(code=order.promo_code)
             locking.give_back(quantities, from_="sold")
         expired += 1

@@ -30,6 +30,9 @@ from ticketing.audit.services import record
 from ticketing.invoices.services import issue_invoice
 from ticketing.orders.models import Order, Refund
 from ticketing.orders.tasks import send_order_confirmation
+from ticketing.outbox.models import EventType
+from ticketing.outbox.payloads import order_payload
+from ticketing.outbox.services import record_event
 from ticketing.payments.amounts import from_stripe_amount, to_stripe_amount
 from ticketing.payments.errors import PaymentError, PaymentErrorCode
 from ticketing.payments.models import OPEN_STATUSES, Dispute, Payment, PaymentOptions
@@ -259,6 +262,7 @@ def _order_paid_by(order: Order, payment: Payment, *, source: str) -> None:
         provider_reference=payment.provider_reference,
     )
     issue_invoice(order=order)  # its number from the reseller's gapless series, in this transaction
+    record_event(type=EventType.ORDER_PAID, payload=order_payload(order), target=order)  # webhooks
 
 
 def record_offline_payment(*, order: Order, actor: User | None) -> Order:
@@ -300,6 +304,7 @@ def record_offline_payment(*, order: Order, actor: User | None) -> Order:
             order=order, collected_by=ledger.CollectedBy.RESELLER, provider_reference=str(payment.pk)
         )
         issue_invoice(order=order)  # its number from the reseller's gapless series, in this transaction
+        record_event(type=EventType.ORDER_PAID, payload=order_payload(order), target=order)  # webhooks
     return order
 
 

@@ -33,6 +33,7 @@ class Permission(StrEnum):
     MANAGE_TEAM = "manage_team"  # invite, change roles, remove
     MANAGE_BRANDING = "manage_branding"  # the shop's look, legal pages, translations, custom domains
     MANAGE_BILLING = "manage_billing"  # the plan, the payout account, schedule and statements
+    MANAGE_WEBHOOKS = "manage_webhooks"  # webhook endpoints, their secrets and deliveries
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

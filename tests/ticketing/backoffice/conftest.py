@@ -11,6 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from accounts.models import User
+from api.webhooks.models import Delivery
+from api.webhooks.services import create_endpoint
 from branding.models import CustomDomainRequest
 from tests.branding.conftest import image_bytes
 from tests.conftest import client_for
@@ -20,6 +22,7 @@ from ticketing.discounts.models import Discount
 from ticketing.inventory.services import Selection
 from ticketing.orders.models import Order
 from ticketing.orders.services import Buyer, buy_tickets, mark_order_paid
+from ticketing.outbox.models import OutboxEvent
 
 from ..factories import make_addon, make_discount, make_event, make_member, make_ticket_type, on_sale_event
 
@@ -37,6 +40,7 @@ class Shop:
     domain_request: CustomDomainRequest
     venue: Venue
     series: EventSeries
+    webhook_delivery: Delivery
 
 
 @pytest.fixture(autouse=True)
@@ -69,6 +73,13 @@ def shop(in_acme) -> Shop:
     discount = make_discount(kind="percent", code="SPRING", percent_bp=1000, event=event, usage_limit=10)
     member = make_member("analyst", email="target@example.com")
     domain_request = CustomDomainRequest.objects.create(hostname="tickets.acme-events.example", token="t0k3n")
+    endpoint = create_endpoint(actor=None, url="https://93.184.215.14/hooks", event_types=["*"]).endpoint
+    webhook_delivery = Delivery.objects.create(
+        event=OutboxEvent.objects.filter(object_id=paid.pk, type="order.paid").get(),
+        endpoint=endpoint,
+        attempts_allowed=1,
+        next_attempt_at=paid.created_at,
+    )
     return Shop(
         event,
         draft_event,
@@ -81,6 +92,7 @@ def shop(in_acme) -> Shop:
         domain_request,
         venue,
         series,
+        webhook_delivery,
     )
 
 

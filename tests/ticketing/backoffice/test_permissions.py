@@ -1,8 +1,8 @@
 """Every back-office page and action checks the member's role: a role without the permission
 gets 403 and nothing changes; someone signed out is sent to sign in.
 
-The table below names every back-office URL (the back office's own and the branding and
-domain pages mounted beside it under /backoffice/); a test fails when a new one is not in it.
+The table below names every back-office URL (the back office's own and the branding, domain
+and webhook pages mounted beside it under /backoffice/); a test fails when a new one is not in it.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from api.webhooks.models import Delivery, WebhookEndpoint
 from branding.models import ContentTranslation, CustomDomainRequest, LegalPage, Theme
 from ticketing.audit.models import LogEntry
 from ticketing.catalog.models import AddOn, Event, EventSeries, TicketType, Venue
@@ -77,6 +78,13 @@ def branding_page(name: str, **fields: Any) -> Page:
     """A branding or custom-domain page: owners and managers only (MANAGE_BRANDING)."""
     return Page(name, frozenset({P.MANAGE_BRANDING}), namespace="branding_backoffice", **fields)
 
+
+def webhooks_page(name: str, **fields: Any) -> Page:
+    """A webhook endpoint or delivery page: owners and managers only (MANAGE_WEBHOOKS)."""
+    return Page(name, frozenset({P.MANAGE_WEBHOOKS}), namespace="webhooks_backoffice", **fields)
+
+
+ENDPOINT_FIELDS = {"url": "https://93.184.215.14/changed", "event_types": ["order.paid"], "description": ""}
 
 PAGES = [
     Page("dashboard", frozenset()),
@@ -258,6 +266,28 @@ PAGES = [
     branding_page("verify_domain", args=lambda s: [s.domain_request.pk], post=no_data, get=False),
     branding_page("remove_domain", args=lambda s: [s.domain_request.pk], post=no_data, get=False),
     branding_page("make_main_domain", post=lambda s: {"hostname": "acme.localhost"}, get=False),
+    # Webhook endpoints and their deliveries
+    webhooks_page("endpoint_list"),
+    webhooks_page("endpoint_create", post=lambda s: ENDPOINT_FIELDS),
+    webhooks_page("endpoint_detail", args=lambda s: [s.webhook_delivery.endpoint_id]),
+    webhooks_page(
+        "endpoint_edit", args=lambda s: [s.webhook_delivery.endpoint_id], post=lambda s: ENDPOINT_FIELDS
+    ),
+    webhooks_page(
+        "endpoint_switch",
+        args=lambda s: [s.webhook_delivery.endpoint_id],
+        post=lambda s: {"active": "0"},
+        get=False,
+    ),
+    webhooks_page("endpoint_test", args=lambda s: [s.webhook_delivery.endpoint_id], post=no_data, get=False),
+    webhooks_page(
+        "endpoint_roll_secret", args=lambda s: [s.webhook_delivery.endpoint_id], post=no_data, get=False
+    ),
+    webhooks_page(
+        "endpoint_delete", args=lambda s: [s.webhook_delivery.endpoint_id], post=no_data, get=False
+    ),
+    webhooks_page("delivery_detail", args=lambda s: [s.webhook_delivery.pk]),
+    webhooks_page("delivery_redeliver", args=lambda s: [s.webhook_delivery.pk], post=no_data, get=False),
 ]
 
 
@@ -287,6 +317,8 @@ def state(shop: Shop) -> tuple[Any, ...]:
         sorted(LegalPage.objects.values_list("kind", "body")),
         sorted(ContentTranslation.objects.values_list("object_id", "language", "field", "text")),
         sorted(CustomDomainRequest.objects.values_list("hostname", "status")),
+        sorted(WebhookEndpoint.objects.values_list("pk", "url", "active", "secret_hint", "event_types")),
+        sorted(Delivery.objects.values_list("pk", "status", "attempts_allowed")),
     )
 
 
@@ -345,7 +377,11 @@ def test_every_back_office_url_is_in_the_permission_table() -> None:
         pattern for pattern in resolver.url_patterns
         if isinstance(pattern, URLResolver) and str(pattern.pattern) == "backoffice/"
     ]  # fmt: skip
-    assert {included.namespace for included in mounted} == {"backoffice", "branding_backoffice"}
+    assert {included.namespace for included in mounted} == {
+        "backoffice",
+        "branding_backoffice",
+        "webhooks_backoffice",
+    }
     names = {
         f"{included.namespace}:{pattern.name}"
         for included in mounted

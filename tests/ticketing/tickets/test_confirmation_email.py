@@ -67,7 +67,8 @@ def test_an_order_placed_on_the_storefront_mails_its_tickets_after_commit_and_re
         # The request is over: the order is written, nothing was drawn and nothing sent.
         assert (renders.pdfs, renders.qr_codes) == (0, 0)
         assert mail.outbox == []
-    assert len(callbacks) == 1  # the confirmation task, queued for after the commit
+    # The confirmation task and the webhook relay (order.created), queued for after the commit.
+    assert len(callbacks) == 2
     connection.set_tenant(acme)
     order = Order.objects.get(event=show.event)
     assert (renders.pdfs, renders.qr_codes) == (1, 2)  # rendered once, by the after-commit task

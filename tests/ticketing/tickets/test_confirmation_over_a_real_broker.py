@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from email.utils import parseaddr
 from typing import Any, cast
@@ -36,13 +37,17 @@ connection = cast(Any, default_connection)  # django-tenants adds set_tenant() a
 
 @pytest.fixture
 def redis_worker(django_db_setup: None) -> Iterator[CeleryApp]:
-    """The project's Celery configuration on a real Redis broker, with a worker in this process."""
+    """The project's Celery configuration on a real Redis broker, with a worker in this process.
+
+    On a queue of this run's own: the Redis server may be shared with other test runs, whose
+    workers must not take these tasks (nor this worker theirs)."""
     broker_app = CeleryApp("tickets-real-broker", set_as_current=False)
     broker_app.config_from_object("django.conf:settings", namespace="CELERY")
     broker_app.conf.update(
         broker_url="redis://127.0.0.1:6379/14",
         result_backend="redis://127.0.0.1:6379/14",
         task_always_eager=False,
+        task_default_queue=f"tickets-tests-{uuid.uuid4().hex}",
     )
     with start_worker(broker_app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
         yield broker_app

@@ -39,7 +39,7 @@ def test_an_order_is_due_a_confirmation_until_a_relay_mails_it_once(
 ) -> None:
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         order = buy(show, standing=1, seated=0)
-    assert len(callbacks) == 1  # the relay, queued after commit
+    assert len(callbacks) == 2  # the relay and the webhook relay (order.created), queued after commit
     assert ConfirmationDue.objects.filter(order=order).exists()
     assert mail.outbox == []
 
