@@ -6,11 +6,13 @@ local ticket_type = os.getenv("BENCH_API_TICKET_TYPE")
 local host = os.getenv("BENCH_HOST")
 local threads = {}
 local counter = 0
-local id = 0
+-- Threads are numbered from the main state; each thread reads its number as the global `id`
+-- (a chunk-level `local id` would shadow it in every thread, giving them all the same number).
+local threads_set_up = 0
 
 function setup(thread)
-  id = id + 1
-  thread:set("id", id)
+  threads_set_up = threads_set_up + 1
+  thread:set("id", threads_set_up)
   table.insert(threads, thread)
 end
 
@@ -37,7 +39,7 @@ function request()
 end
 
 function response(status, headers, body)
-  if status == 201 then
+  if status == 201 and headers["Idempotent-Replayed"] == nil then
     accepted = accepted + 1
   elseif status == 409 or status == 503 then
     refused = refused + 1  -- sold out, or busy
