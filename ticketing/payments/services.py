@@ -223,7 +223,7 @@ def _apply_outcome(payment_id: int, outcome: ProviderPayment, *, source: str) ->
         payment.succeeded_at = timezone.now()
     payment.save()
     if outcome.status == Payment.Status.SUCCEEDED:
-        _order_paid_by(order, payment, source=source)
+        _order_paid_by(order, payment, source=source, charge_reference=outcome.charge_reference)
     elif outcome.status == Payment.Status.FAILED:
         record(
             action="payment.failed",
@@ -235,7 +235,7 @@ def _apply_outcome(payment_id: int, outcome: ProviderPayment, *, source: str) ->
     return payment
 
 
-def _order_paid_by(order: Order, payment: Payment, *, source: str) -> None:
+def _order_paid_by(order: Order, payment: Payment, *, source: str, charge_reference: str = "") -> None:
     if order.status != Order.Status.PENDING_PAYMENT:
         # Money arrived for an order that lapsed or was cancelled meanwhile: send it back.
         record(action="payment.for_closed_order", target=order, payment=payment.pk, status=order.status)
@@ -259,7 +259,8 @@ def _order_paid_by(order: Order, payment: Payment, *, source: str) -> None:
         order=order,
         collected_by=ledger.CollectedBy.PROCESSOR,
         platform_fee_minor=payment.platform_fee_minor if payment.provider_account else None,
-        provider_reference=payment.provider_reference,
+        # The charge, as the processor's balance transactions name it (daily reconciliation).
+        provider_reference=charge_reference or payment.provider_reference,
     )
     issue_invoice(order=order)  # its number from the reseller's gapless series, in this transaction
     record_event(type=EventType.ORDER_PAID, payload=order_payload(order), target=order)  # webhooks

@@ -51,6 +51,9 @@ class ProviderPayment:
     failure_code: str = ""
     failure_message: str = ""
     metadata: dict[str, str] = field(default_factory=dict)
+    # The money movement behind a succeeded payment (Stripe: the charge, ch_…), which the
+    # processor's balance transactions name: the ledger books the sale under it for reconciliation.
+    charge_reference: str = ""
 
 
 @dataclass(frozen=True)

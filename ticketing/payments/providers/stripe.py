@@ -61,8 +61,10 @@ def payment_from(data: dict[str, Any]) -> ProviderPayment:
     """Our view of a PaymentIntent (a plain dict as the API returns it)."""
     error = data.get("last_payment_error") or {}
     status = STATUSES.get(str(data.get("status")), "processing")
+    charge = data.get("latest_charge") or ""  # an id, or the charge itself when expanded (localstripe)
     return ProviderPayment(
         reference=str(data["id"]),
+        charge_reference=str(charge.get("id") or "") if isinstance(charge, dict) else str(charge),
         status=status,
         amount=from_stripe_amount(int(data["amount"]), str(data["currency"])),
         client_secret=str(data.get("client_secret") or ""),
