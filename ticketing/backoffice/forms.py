@@ -204,7 +204,8 @@ class TicketTypeForm(BackofficeForm):
         initial=TaxCategory.STANDARD,
         required=False,
         empty_value=TaxCategory.STANDARD,
-        help_text="Which of the tax rates of the buyer's region applies.",
+        label=_("Tax category"),
+        help_text=_("Which of the tax rates of the buyer's region applies."),
     )
 
     def __init__(
@@ -260,7 +261,8 @@ class AddOnForm(BackofficeForm):
         initial=TaxCategory.STANDARD,
         required=False,
         empty_value=TaxCategory.STANDARD,
-        help_text="Which of the tax rates of the buyer's region applies.",
+        label=_("Tax category"),
+        help_text=_("Which of the tax rates of the buyer's region applies."),
     )
 
     def __init__(
@@ -294,7 +296,7 @@ def add_price_fields(form: forms.Form, currencies: Sequence[str]) -> None:
             currency=currency,
             required=False,
             label=_("Price (%(currency)s)") % {"currency": currency},
-            help_text=f"Blank: not offered to buyers paying in {currency}.",
+            help_text=_("Blank: not offered to buyers paying in %(currency)s.") % {"currency": currency},
         )
 
 
@@ -630,34 +632,50 @@ class BoxOfficeSaleForm(BackofficeForm):
 
 class RegionForm(BackofficeForm):
     code = forms.CharField(
-        max_length=16, help_text="Short and stable: EU, UK, JP. Saving an existing code changes it."
+        max_length=16,
+        label=_("Code"),
+        help_text=_("Short and stable: EU, UK, JP. Saving an existing code changes it."),
     )
-    name = forms.CharField(max_length=100)
-    currency = forms.CharField(max_length=3, help_text="ISO 4217: EUR, GBP, JPY, KWD …")
+    name = forms.CharField(max_length=100, label=_("Name"))
+    currency = forms.CharField(max_length=3, label=_("Currency"), help_text=_("ISO 4217: EUR, GBP, JPY, KWD …"))
     tax_jurisdiction = forms.CharField(
-        max_length=6, required=False, help_text="Whose tax rules apply: DE, GB, JP, US-NY. Blank: no tax."
+        max_length=6,
+        required=False,
+        label=_("Tax jurisdiction"),
+        help_text=_("Whose tax rules apply: DE, GB, JP, US-NY. Blank: no tax."),
     )
     languages = forms.CharField(
-        max_length=200, required=False, help_text="Language codes that suggest this region, comma-separated."
+        max_length=200,
+        required=False,
+        label=_("Languages"),
+        help_text=_("Language codes that suggest this region, comma-separated."),
     )
     hostnames = forms.CharField(
-        max_length=500, required=False, help_text="Shop host names that open in this region, comma-separated."
+        max_length=500,
+        required=False,
+        label=_("Host names"),
+        help_text=_("Shop host names that open in this region, comma-separated."),
     )
-    is_default = forms.BooleanField(required=False, label="Default region")
-    position = forms.IntegerField(min_value=0, initial=0)
+    is_default = forms.BooleanField(required=False, label=_("Default region"))
+    position = forms.IntegerField(min_value=0, initial=0, label=_("Position"))
 
 
 class TaxRuleForm(BackofficeForm):
-    jurisdiction = forms.CharField(max_length=6, help_text="DE, GB, JP, US-NY …")
-    category = forms.ChoiceField(choices=TaxCategory.choices)
-    rate_bp = PercentField(label="Rate (%)")
+    jurisdiction = forms.CharField(max_length=6, label=_("Jurisdiction"), help_text=_("DE, GB, JP, US-NY …"))
+    category = forms.ChoiceField(choices=TaxCategory.choices, label=_("Tax category"))
+    rate_bp = PercentField(label=_("Rate (%)"))
     prices_include_tax = forms.BooleanField(
-        required=False, initial=True, label="Prices include the tax (VAT); unticked: added on top (sales tax)"
+        required=False,
+        initial=True,
+        label=_("Prices include the tax (VAT); unticked: added on top (sales tax)"),
     )
     name = forms.CharField(
-        max_length=40, initial="VAT", help_text="As invoices name it: VAT, GST, Sales tax."
+        max_length=40,
+        initial="VAT",
+        label=_("Tax name"),
+        help_text=_("As invoices name it: VAT, GST, Sales tax."),
     )
     reverse_charge = forms.BooleanField(
         required=False,
-        label="Reverse charge for business buyers with a VAT ID from another EU country",
+        label=_("Reverse charge for business buyers with a VAT ID from another EU country"),
     )

@@ -49,7 +49,9 @@ def region_named(code: str) -> Region | None:
     """The region with this code, None for no code; raises TaxError for a code the shop does not have."""
     region = region_by_code(code)
     if code and region is None:
-        raise TaxError(TaxErrorCode.UNKNOWN_REGION, f"The shop has no region “{code}”.", field="region")
+        raise TaxError(
+            TaxErrorCode.UNKNOWN_REGION, _("The shop has no region “%(code)s”.") % {"code": code}, field="region"
+        )
     return region
 
 

@@ -36,7 +36,7 @@ def _checked_jurisdiction(jurisdiction: str, *, blank: bool) -> str:
         return jurisdiction
     raise TaxError(
         TaxErrorCode.INVALID_TAX_RULE,
-        "A tax jurisdiction is a country code (DE) or a subdivision (US-NY).",
+        _("A tax jurisdiction is a country code (DE) or a subdivision (US-NY)."),
         field="tax_jurisdiction" if blank else "jurisdiction",
     )
 
@@ -58,10 +58,10 @@ def save_region(
     code = code.strip().upper()
     if not code or len(code) > 16 or not all(char.isalnum() or char == "-" for char in code):
         raise TaxError(
-            TaxErrorCode.INVALID_REGION, "A region code is letters, digits and dashes.", field="code"
+            TaxErrorCode.INVALID_REGION, _("A region code is letters, digits and dashes."), field="code"
         )
     if not name.strip():
-        raise TaxError(TaxErrorCode.INVALID_REGION, "A region needs a name.", field="name")
+        raise TaxError(TaxErrorCode.INVALID_REGION, _("A region needs a name."), field="name")
     currency = _checked_currency(currency)
     tax_jurisdiction = _checked_jurisdiction(tax_jurisdiction, blank=True)
     with transaction.atomic(durable=True):
@@ -107,11 +107,15 @@ def set_tax_rule(
     require_permission(actor, Permission.MANAGE_CATALOG)
     jurisdiction = _checked_jurisdiction(jurisdiction, blank=False)
     if category not in TaxCategory.values:
-        raise TaxError(TaxErrorCode.INVALID_TAX_RULE, f"Unknown tax category “{category}”.", field="category")
+        raise TaxError(
+            TaxErrorCode.INVALID_TAX_RULE,
+            _("Unknown tax category “%(category)s”.") % {"category": category},
+            field="category",
+        )
     if not isinstance(rate_bp, int) or isinstance(rate_bp, bool) or not 0 <= rate_bp <= 10_000:
         raise TaxError(
             TaxErrorCode.INVALID_TAX_RULE,
-            "A tax rate is a whole number of basis points from 0 to 10,000 (100 %).",
+            _("A tax rate is a whole number of basis points from 0 to 10,000 (100 %)."),
             field="rate_bp",
         )
     with transaction.atomic(durable=True):

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ticketing.backoffice.access import requires
@@ -46,7 +47,7 @@ def regions(request: HttpRequest) -> HttpResponse:
 
         def save(fields: dict[str, Any]) -> HttpResponse:
             region = save_region(actor=actor(request), **fields)
-            messages.success(request, f"Region {region.code} saved.")
+            messages.success(request, _("Region %(code)s saved.") % {"code": region.code})
             return redirect("backoffice:regions")
 
         done, status = submitted(request, region_form, save)
@@ -57,7 +58,7 @@ def regions(request: HttpRequest) -> HttpResponse:
 
         def set_rule(fields: dict[str, Any]) -> HttpResponse:
             rule = set_tax_rule(actor=actor(request), **fields)
-            messages.success(request, f"Tax rate {rule} saved.")
+            messages.success(request, _("Tax rate %(rule)s saved.") % {"rule": rule})
             return redirect("backoffice:regions")
 
         done, status = submitted(request, rule_form, set_rule)
