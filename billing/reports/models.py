@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from billing.payouts.models import Payout
 from tenants.models import Tenant
 
 
 class ReportKind(models.TextChoices):
-    SALES_STATEMENT = "sales_statement", "Sales statement per event"
-    PAYOUT_STATEMENT = "payout_statement", "Payout statement"
-    TAX_SUMMARY = "tax_summary", "Tax summary"
+    SALES_STATEMENT = "sales_statement", _("Sales statement per event")
+    PAYOUT_STATEMENT = "payout_statement", _("Payout statement")
+    TAX_SUMMARY = "tax_summary", _("Tax summary")
 
 
 class ReportFormat(models.TextChoices):
@@ -22,9 +23,9 @@ class ReportFormat(models.TextChoices):
 
 class Report(models.Model):
     class Status(models.TextChoices):
-        QUEUED = "queued", "Being prepared"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
 
     tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=20, choices=ReportKind.choices)

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from billing.audit import record_audit
@@ -40,31 +41,32 @@ def _clean_request(
     today: date,
 ) -> tuple[date, date]:
     if kind not in ReportKind.values:
-        raise ReportError(ReportErrorCode.UNKNOWN_KIND, f"There is no report “{kind}”.", field="kind")
+        raise ReportError(ReportErrorCode.UNKNOWN_KIND, _("There is no report “%(kind)s”.") % {"kind": kind}, field="kind")
     if format not in ReportFormat.values:
-        raise ReportError(ReportErrorCode.UNKNOWN_KIND, "Reports come as PDF or CSV.", field="format")
+        raise ReportError(ReportErrorCode.UNKNOWN_KIND, _("Reports come as PDF or CSV."), field="format")
     if kind == ReportKind.PAYOUT_STATEMENT:
         if payout is None or payout.tenant_id != tenant.pk:
-            raise ReportError(ReportErrorCode.PAYOUT_REQUIRED, "Choose one of your payouts.", field="payout")
+            raise ReportError(ReportErrorCode.PAYOUT_REQUIRED, _("Choose one of your payouts."), field="payout")
         created = timezone.localdate(payout.created_at, timezone=timezone.get_fixed_timezone(0))
         return (payout.covers_from.date() if payout.covers_from else created), created
     if start is None or end is None:
         raise ReportError(
-            ReportErrorCode.PERIOD_INVALID, "Choose the first and last day.", field="period_start"
+            ReportErrorCode.PERIOD_INVALID, _("Choose the first and last day."), field="period_start"
         )
     if end < start:
         raise ReportError(
-            ReportErrorCode.PERIOD_INVALID, "The period ends before it starts.", field="period_end"
+            ReportErrorCode.PERIOD_INVALID, _("The period ends before it starts."), field="period_end"
         )
     if end > today:
         raise ReportError(
             ReportErrorCode.PERIOD_IN_FUTURE,
-            f"The period cannot end after today ({today:%Y-%m-%d}): there is nothing to report yet.",
+            _("The period cannot end after today (%(today)s): there is nothing to report yet.")
+            % {"today": f"{today:%Y-%m-%d}"},
             field="period_end",
         )
     if (end - start).days >= MAX_PERIOD_DAYS:
         raise ReportError(
-            ReportErrorCode.PERIOD_INVALID, "A report covers at most a year.", field="period_start"
+            ReportErrorCode.PERIOD_INVALID, _("A report covers at most a year."), field="period_start"
         )
     return start, end
 
@@ -183,12 +185,12 @@ def set_report_schedule(
     """Mail a report of the previous week every ``weekday`` (0 = Monday) to ``recipients``."""
     if kind not in ReportKind.values or kind == ReportKind.PAYOUT_STATEMENT:
         raise ReportError(
-            ReportErrorCode.UNKNOWN_KIND, "Sales statements and tax summaries can be scheduled.", field="kind"
+            ReportErrorCode.UNKNOWN_KIND, _("Sales statements and tax summaries can be scheduled."), field="kind"
         )
     if format not in ReportFormat.values:
-        raise ReportError(ReportErrorCode.UNKNOWN_KIND, "Reports come as PDF or CSV.", field="format")
+        raise ReportError(ReportErrorCode.UNKNOWN_KIND, _("Reports come as PDF or CSV."), field="format")
     if not 0 <= weekday <= 6:
-        raise ReportError(ReportErrorCode.PERIOD_INVALID, "Choose a weekday.", field="weekday")
+        raise ReportError(ReportErrorCode.PERIOD_INVALID, _("Choose a weekday."), field="weekday")
     cleaned = []
     for address in recipients:
         try:
@@ -196,16 +198,16 @@ def set_report_schedule(
         except ValidationError:
             raise ReportError(
                 ReportErrorCode.INVALID_RECIPIENT,
-                f"“{address}” is not an e-mail address.",
+                _("“%(address)s” is not an e-mail address.") % {"address": address},
                 field="recipients",
             ) from None
         cleaned.append(address.strip().lower())
     if not cleaned:
         raise ReportError(
-            ReportErrorCode.INVALID_RECIPIENT, "Name at least one recipient.", field="recipients"
+            ReportErrorCode.INVALID_RECIPIENT, _("Name at least one recipient."), field="recipients"
         )
     with transaction.atomic(durable=True):
-        schedule, _ = ReportSchedule.objects.update_or_create(
+        schedule, _created = ReportSchedule.objects.update_or_create(
             tenant=tenant, kind=kind, format=format, defaults={"weekday": weekday, "recipients": cleaned}
         )
         record_audit("report_schedule.set", tenant=tenant, actor=actor, kind=kind, weekday=weekday)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from ticketing.audit.labels import action_label
+
 
 class LogEntry(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -23,3 +25,8 @@ class LogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+    @property
+    def label(self) -> str:
+        """The action in words, in the active language (the code for actions without a label)."""
+        return action_label(self.action)
