@@ -41,12 +41,16 @@ def _clean_request(
     today: date,
 ) -> tuple[date, date]:
     if kind not in ReportKind.values:
-        raise ReportError(ReportErrorCode.UNKNOWN_KIND, _("There is no report “%(kind)s”.") % {"kind": kind}, field="kind")
+        raise ReportError(
+            ReportErrorCode.UNKNOWN_KIND, _("There is no report “%(kind)s”.") % {"kind": kind}, field="kind"
+        )
     if format not in ReportFormat.values:
         raise ReportError(ReportErrorCode.UNKNOWN_KIND, _("Reports come as PDF or CSV."), field="format")
     if kind == ReportKind.PAYOUT_STATEMENT:
         if payout is None or payout.tenant_id != tenant.pk:
-            raise ReportError(ReportErrorCode.PAYOUT_REQUIRED, _("Choose one of your payouts."), field="payout")
+            raise ReportError(
+                ReportErrorCode.PAYOUT_REQUIRED, _("Choose one of your payouts."), field="payout"
+            )
         created = timezone.localdate(payout.created_at, timezone=timezone.get_fixed_timezone(0))
         return (payout.covers_from.date() if payout.covers_from else created), created
     if start is None or end is None:
@@ -185,7 +189,9 @@ def set_report_schedule(
     """Mail a report of the previous week every ``weekday`` (0 = Monday) to ``recipients``."""
     if kind not in ReportKind.values or kind == ReportKind.PAYOUT_STATEMENT:
         raise ReportError(
-            ReportErrorCode.UNKNOWN_KIND, _("Sales statements and tax summaries can be scheduled."), field="kind"
+            ReportErrorCode.UNKNOWN_KIND,
+            _("Sales statements and tax summaries can be scheduled."),
+            field="kind",
         )
     if format not in ReportFormat.values:
         raise ReportError(ReportErrorCode.UNKNOWN_KIND, _("Reports come as PDF or CSV."), field="format")

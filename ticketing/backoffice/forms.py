@@ -637,7 +637,9 @@ class RegionForm(BackofficeForm):
         help_text=_("Short and stable: EU, UK, JP. Saving an existing code changes it."),
     )
     name = forms.CharField(max_length=100, label=_("Name"))
-    currency = forms.CharField(max_length=3, label=_("Currency"), help_text=_("ISO 4217: EUR, GBP, JPY, KWD …"))
+    currency = forms.CharField(
+        max_length=3, label=_("Currency"), help_text=_("ISO 4217: EUR, GBP, JPY, KWD …")
+    )
     tax_jurisdiction = forms.CharField(
         max_length=6,
         required=False,

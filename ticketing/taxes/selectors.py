@@ -50,7 +50,9 @@ def region_named(code: str) -> Region | None:
     region = region_by_code(code)
     if code and region is None:
         raise TaxError(
-            TaxErrorCode.UNKNOWN_REGION, _("The shop has no region “%(code)s”.") % {"code": code}, field="region"
+            TaxErrorCode.UNKNOWN_REGION,
+            _("The shop has no region “%(code)s”.") % {"code": code},
+            field="region",
         )
     return region
 

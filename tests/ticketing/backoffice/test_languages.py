@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
+
+from ticketing.audit.labels import action_label
 
 from .conftest import Shop
 
@@ -62,3 +65,50 @@ def test_a_role_refused_is_told_so_in_its_language(signed_in, shop: Shop) -> Non
 def test_arabic_staff_pages_are_right_to_left(signed_in, shop: Shop) -> None:
     page = body(signed_in("owner").get(reverse("backoffice:series_list"), HTTP_ACCEPT_LANGUAGE="ar"))
     assert 'dir="rtl"' in page and "سلاسل الفعاليات" in page
+
+
+def test_a_german_staff_member_gets_the_regions_and_tax_rates_page_in_german(signed_in, shop: Shop) -> None:
+    client = signed_in("manager")
+    german = {"HTTP_ACCEPT_LANGUAGE": "de-DE,de;q=0.9"}
+    page = body(client.get(reverse("backoffice:regions"), **german))
+    assert "<h1>Regionen und Steuern</h1>" in page and "Steuersatz festlegen" in page
+    assert "Region hinzufügen oder ändern" in page and "Standardregion" in page
+    assert "Reverse-Charge für gewerbliche Käufer" in page and "Add or change a region" not in page
+
+    refused = client.post(
+        reverse("backoffice:regions"),
+        {"region-code": "x y", "region-name": "Nirgendwo", "region-currency": "EUR", "region-position": "0",
+         "save_region": "1"},
+        **german,
+    )  # fmt: skip
+    assert refused.status_code == 400
+    assert "Ein Regionscode besteht aus Buchstaben, Ziffern und Bindestrichen." in body(refused)
+    assert "Nichts wurde gespeichert: Siehe das Formular unten." in body(refused)
+
+    saved = client.post(
+        reverse("backoffice:regions"),
+        {"region-code": "eu", "region-name": "Europa", "region-currency": "EUR", "region-position": "0",
+         "save_region": "1"},
+        follow=True,
+        **german,
+    )  # fmt: skip
+    assert "Region EU gespeichert." in body(saved)
+
+
+def test_the_order_history_names_actions_in_the_staff_members_language(signed_in, shop: Shop) -> None:
+    client = signed_in("box_office")
+    client.post(reverse("backoffice:order_mark_paid", args=[shop.pending_order.code]))
+    detail = body(
+        client.get(
+            reverse("backoffice:order_detail", args=[shop.pending_order.code]), HTTP_ACCEPT_LANGUAGE="de"
+        )
+    )
+    assert '<span title="order.paid">Bestellung bezahlt</span>' in detail
+
+
+def test_an_action_without_a_label_shows_its_code() -> None:
+    with translation.override("en"):
+        assert action_label("order.paid") == "Order paid"
+    with translation.override("ja"):
+        assert action_label("order.paid") == "注文の支払い完了"
+        assert action_label("order.teleported") == "order.teleported"
