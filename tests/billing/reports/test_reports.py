@@ -192,6 +192,22 @@ def test_staff_request_and_download_reports_in_the_back_office(
     assert future.status_code == 400 and "cannot end after today" in future.content.decode()
 
 
+def test_french_staff_get_the_reports_page_and_its_refusals_in_french(acme_staff: Client) -> None:
+    french = {"HTTP_ACCEPT_LANGUAGE": "fr"}
+    page = acme_staff.get("/backoffice/billing/reports/", **french).content.decode()  # type: ignore[arg-type]
+    assert "<h1>Rapports</h1>" in page and "Préparer le rapport" in page and "Aucun rapport pour" in page
+    assert "Relevé des ventes par événement" in page and "Prepare report" not in page
+
+    refused = acme_staff.post(
+        "/backoffice/billing/reports/",
+        {"kind": "sales_statement", "format": "pdf", "period_start": TODAY.isoformat(), "period_end": ""},
+        **french,  # type: ignore[arg-type]
+    )
+    assert refused.status_code == 400
+    assert "Choisissez le premier et le dernier jour." in refused.content.decode()
+    assert not Report.objects.filter(tenant__schema_name="acme").exists()
+
+
 def test_another_resellers_staff_cannot_download_a_report(acme_sales: Tenant) -> None:
     report = made(
         services.request_report(
