@@ -6,16 +6,17 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from billing.selectors import public_plans
 from billing.signup import check_sign_up
 from core.errors import DomainError
 
 CURRENCIES = [
-    ("EUR", "Euro (EUR)"),
-    ("USD", "US dollar (USD)"),
-    ("GBP", "Pound sterling (GBP)"),
-    ("CHF", "Swiss franc (CHF)"),
+    ("EUR", _("Euro (EUR)")),
+    ("USD", _("US dollar (USD)")),
+    ("GBP", _("Pound sterling (GBP)")),
+    ("CHF", _("Swiss franc (CHF)")),
 ]
 FIELD_OF = {
     "slug": "subdomain",
@@ -26,15 +27,21 @@ FIELD_OF = {
 
 
 class SignUpForm(forms.Form):
-    plan = forms.ChoiceField(widget=forms.RadioSelect)
-    name = forms.CharField(max_length=100, label="Name of your ticket shop")
+    plan = forms.ChoiceField(label=_("Plan"), widget=forms.RadioSelect)
+    name = forms.CharField(max_length=100, label=_("Name of your ticket shop"))
     subdomain = forms.CharField(
-        max_length=40, help_text="Lower-case letters, digits and underscores: your shop's address."
+        max_length=40,
+        label=_("Subdomain"),
+        help_text=_("Lower-case letters, digits and underscores: your shop's address."),
     )
-    email = forms.EmailField(label="Your e-mail", help_text="We send the link to set your password here.")
-    currency = forms.ChoiceField(choices=CURRENCIES, initial="EUR")
-    language = forms.ChoiceField(choices=settings.LANGUAGES, initial="en")
-    country = forms.CharField(max_length=2, required=False, help_text="Two letters, e.g. DE.")
+    email = forms.EmailField(
+        label=_("Your e-mail"), help_text=_("We send the link to set your password here.")
+    )
+    currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCIES, initial="EUR")
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES, initial="en")
+    country = forms.CharField(
+        max_length=2, required=False, label=_("Country"), help_text=_("Two letters, e.g. DE.")
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

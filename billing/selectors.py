@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from billing import entitlements
 from billing.entitlements import FEATURE_LABELS, LIMIT_LABELS, Feature, Limit
@@ -31,8 +32,14 @@ def public_plans() -> QuerySet[Plan]:
 def describe_fee(rule: FeeRule) -> str:
     percent = f"{rule.percent_bp / 100:g} %"
     if rule.fixed_minor:
-        return f"{percent} + {Money(rule.fixed_minor, rule.currency)} per item sold in {rule.currency}"
-    return f"{percent} of sales" + (f" in {rule.currency}" if rule.currency else "")
+        return _("%(percent)s + %(fixed)s per item sold in %(currency)s") % {
+            "percent": percent,
+            "fixed": Money(rule.fixed_minor, rule.currency),
+            "currency": rule.currency,
+        }
+    if rule.currency:
+        return _("%(percent)s of sales in %(currency)s") % {"percent": percent, "currency": rule.currency}
+    return _("%(percent)s of sales") % {"percent": percent}
 
 
 def plan_offers() -> list[PlanOffer]:
@@ -42,8 +49,11 @@ def plan_offers() -> list[PlanOffer]:
         limits = []
         for limit in Limit:
             value = plan.limits.get(limit.value, 0)
+            label = LIMIT_LABELS[limit]
             limits.append(
-                f"Unlimited {LIMIT_LABELS[limit]}" if value is None else f"{value} {LIMIT_LABELS[limit]}"
+                _("Unlimited %(things)s") % {"things": label}
+                if value is None
+                else _("%(count)s %(things)s") % {"count": value, "things": label}
             )
         offers.append(
             PlanOffer(

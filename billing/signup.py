@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from billing.errors import BillingError, BillingErrorCode
 from billing.models import Plan, Subscription
 from billing.subscriptions import start_subscription
@@ -26,7 +28,7 @@ class SignUp:
 def public_plan(plan_code: str) -> Plan:
     plan = Plan.objects.filter(code=plan_code, is_public=True).first()
     if plan is None:
-        raise BillingError(BillingErrorCode.UNKNOWN_PLAN, "Choose one of the plans shown.", field="plan")
+        raise BillingError(BillingErrorCode.UNKNOWN_PLAN, _("Choose one of the plans shown."), field="plan")
     return plan
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, ProgrammingError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
 from accounts.models import User
@@ -95,7 +96,11 @@ def clean_provisioning_request(
     if plan_code:
         plan = _plan_model().objects.filter(code=plan_code).first()
         if plan is None:
-            raise TenantError(TenantErrorCode.PLAN_UNKNOWN, f"There is no plan “{plan_code}”.", field="plan")
+            raise TenantError(
+                TenantErrorCode.PLAN_UNKNOWN,
+                _("There is no plan “%(plan)s”.") % {"plan": plan_code},
+                field="plan",
+            )
     request = ProvisioningRequest(
         name=clean_name(name),
         slug=slug,
@@ -164,11 +169,13 @@ def provision_tenant(
     except IntegrityError as error:
         # A concurrent provisioning took the slug or hostname between the check and the insert.
         _refuse_taken(slug, hostname)
-        raise TenantError(TenantErrorCode.SLUG_TAKEN, "The slug or hostname is already taken.") from error
+        raise TenantError(TenantErrorCode.SLUG_TAKEN, _("The slug or hostname is already taken.")) from error
     except ProgrammingError as error:
         if "already exists" in str(error):  # ALTER SCHEMA … RENAME onto an existing schema
             raise TenantError(
-                TenantErrorCode.SLUG_TAKEN, f"The slug “{slug}” is already taken.", field="slug"
+                TenantErrorCode.SLUG_TAKEN,
+                _("The slug “%(slug)s” is already taken.") % {"slug": slug},
+                field="slug",
             ) from error
         raise
     return ProvisionedTenant(
@@ -187,10 +194,16 @@ def _refuse_taken(slug: str, hostname: str) -> None:
             cursor.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", [slug])
             schema_exists = cursor.fetchone() is not None
     if schema_exists:
-        raise TenantError(TenantErrorCode.SLUG_TAKEN, f"The slug “{slug}” is already taken.", field="slug")
+        raise TenantError(
+            TenantErrorCode.SLUG_TAKEN,
+            _("The slug “%(slug)s” is already taken.") % {"slug": slug},
+            field="slug",
+        )
     if Domain.objects.filter(domain=hostname).exists():
         raise TenantError(
-            TenantErrorCode.HOSTNAME_TAKEN, f"The hostname “{hostname}” is already taken.", field="hostname"
+            TenantErrorCode.HOSTNAME_TAKEN,
+            _("The hostname “%(hostname)s” is already taken.") % {"hostname": hostname},
+            field="hostname",
         )
 
 
@@ -326,7 +339,9 @@ def route_custom_domain(*, tenant: Tenant, hostname: str, requested_by: str = ""
         )
     if hostname_taken(hostname):
         raise TenantError(
-            TenantErrorCode.HOSTNAME_TAKEN, f"The hostname “{hostname}” is already taken.", field="hostname"
+            TenantErrorCode.HOSTNAME_TAKEN,
+            _("The hostname “%(hostname)s” is already taken.") % {"hostname": hostname},
+            field="hostname",
         )
     try:
         # A savepoint: a concurrent claim of the same name must not break the caller's transaction.
@@ -334,7 +349,9 @@ def route_custom_domain(*, tenant: Tenant, hostname: str, requested_by: str = ""
             domain = Domain.objects.create(tenant=tenant, domain=hostname, is_primary=False)
     except IntegrityError:
         raise TenantError(
-            TenantErrorCode.HOSTNAME_TAKEN, f"The hostname “{hostname}” is already taken.", field="hostname"
+            TenantErrorCode.HOSTNAME_TAKEN,
+            _("The hostname “%(hostname)s” is already taken.") % {"hostname": hostname},
+            field="hostname",
         ) from None
     _audit("domain.routed", tenant=tenant, actor=None, hostname=hostname, requested_by=requested_by)
     return domain

@@ -9,6 +9,7 @@ from babel.numbers import UnknownCurrencyError, get_currency_name
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext as _
 
 from tenants.errors import TenantError, TenantErrorCode
 
@@ -43,12 +44,18 @@ def clean_slug(slug: str) -> str:
     if not SLUG_PATTERN.match(slug):
         raise TenantError(
             TenantErrorCode.SLUG_INVALID,
-            "The slug must be 2 to 40 characters: lower-case letters, digits and underscores, "
-            "starting with a letter.",
+            _(
+                "The slug must be 2 to 40 characters: lower-case letters, digits and underscores, "
+                "starting with a letter."
+            ),
             field="slug",
         )
     if slug in RESERVED_SLUGS or slug.startswith(RESERVED_PREFIXES):
-        raise TenantError(TenantErrorCode.SLUG_RESERVED, f"The slug “{slug}” is reserved.", field="slug")
+        raise TenantError(
+            TenantErrorCode.SLUG_RESERVED,
+            _("The slug “%(slug)s” is reserved.") % {"slug": slug},
+            field="slug",
+        )
     return slug
 
 
@@ -64,7 +71,7 @@ def clean_hostname(hostname: str) -> str:
     ):
         raise TenantError(
             TenantErrorCode.HOSTNAME_INVALID,
-            f"“{hostname}” is not a valid hostname (e.g. tickets.example.com).",
+            _("“%(hostname)s” is not a valid hostname (e.g. tickets.example.com).") % {"hostname": hostname},
             field="hostname",
         )
     return hostname
@@ -81,7 +88,9 @@ def clean_email(email: str) -> str:
         validate_email(email)
     except ValidationError:
         raise TenantError(
-            TenantErrorCode.EMAIL_INVALID, f"“{email}” is not a valid e-mail address.", field="owner_email"
+            TenantErrorCode.EMAIL_INVALID,
+            _("“%(email)s” is not a valid e-mail address.") % {"email": email},
+            field="owner_email",
         ) from None
     return email.lower()
 
@@ -91,7 +100,8 @@ def clean_language(language: str) -> str:
     if language not in supported:
         raise TenantError(
             TenantErrorCode.LANGUAGE_UNSUPPORTED,
-            f"Language “{language}” is not supported; choose one of {', '.join(sorted(supported))}.",
+            _("Language “%(language)s” is not supported; choose one of %(languages)s.")
+            % {"language": language, "languages": ", ".join(sorted(supported))},
             field="default_language",
         )
     return language
@@ -108,7 +118,7 @@ def clean_currency(currency: str) -> str:
     except UnknownCurrencyError:
         raise TenantError(
             TenantErrorCode.CURRENCY_INVALID,
-            f"“{currency}” is not an ISO 4217 currency code.",
+            _("“%(currency)s” is not an ISO 4217 currency code.") % {"currency": currency},
             field="default_currency",
         ) from None
     return currency
@@ -125,7 +135,9 @@ def clean_country(country: str) -> str:
         or country in NON_COUNTRY_TERRITORIES
     ):
         raise TenantError(
-            TenantErrorCode.COUNTRY_INVALID, f"“{country}” is not an ISO 3166 country code.", field="country"
+            TenantErrorCode.COUNTRY_INVALID,
+            _("“%(country)s” is not an ISO 3166 country code.") % {"country": country},
+            field="country",
         )
     return country
 
@@ -134,6 +146,6 @@ def clean_name(name: str) -> str:
     name = (name or "").strip()
     if not name or len(name) > 100:
         raise TenantError(
-            TenantErrorCode.NAME_REQUIRED, "A name of 1 to 100 characters is required.", field="name"
+            TenantErrorCode.NAME_REQUIRED, _("A name of 1 to 100 characters is required."), field="name"
         )
     return name

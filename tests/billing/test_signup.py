@@ -108,3 +108,25 @@ def test_a_private_plan_cannot_be_chosen(platform_client: Client) -> None:
     response = platform_client.post("/signup/", {**FORM, "plan": "enterprise"})
     assert response.status_code == 400
     assert not Tenant.objects.filter(schema_name="delta").exists()
+
+
+def test_a_german_visitor_gets_the_plans_page_in_german(platform_client: Client) -> None:
+    response = platform_client.get("/", HTTP_ACCEPT_LANGUAGE="de")
+    page = response.content.decode()
+    assert response["Content-Language"] == "de"
+    assert "Ihr eigener Ticketshop, unter Ihrer Marke" in page
+    assert "pro Monat" in page and "per month" not in page
+    assert "pro verkauftem Artikel in EUR" in page and "per item sold" not in page
+    assert "Unbegrenzt viele Veranstaltungen" in page and "Unlimited" not in page
+    assert "Mit Growth starten" in page
+
+
+def test_a_refused_sign_up_is_explained_in_the_visitors_language(
+    platform_client: Client, acme: Tenant
+) -> None:
+    response = platform_client.post("/signup/", {**FORM, "subdomain": "acme"}, HTTP_ACCEPT_LANGUAGE="de")
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Der Kurzname „acme“ ist bereits vergeben." in page and "already taken" not in page
+    assert "Name Ihres Ticketshops" in page and "Meinen Shop eröffnen" in page
+    assert not Tenant.objects.filter(name=FORM["name"]).exists()
