@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any, overload
 
 from babel.numbers import format_currency, format_percent, get_currency_precision, is_currency
 
@@ -108,3 +109,26 @@ def parse_major(text: str, currency: str) -> Money:
 def format_rate(basis_points: int, locale: str | None = None) -> str:
     """A rate in basis points as the locale writes percentages: 1,900 → "19%" (en), "19 %" (de)."""
     return str(format_percent(Decimal(basis_points) / 10_000, "#,##0.##%", locale=locale or current_locale()))
+
+
+class MoneyAttribute:
+    """A model's amount in minor units read as Money in the row's currency.
+
+    ``total = MoneyAttribute("total_minor")`` stands for a read-only property returning
+    ``Money(self.total_minor, self.currency)``.
+    """
+
+    def __init__(self, minor_field: str, currency_field: str = "currency") -> None:
+        self.minor_field = minor_field
+        self.currency_field = currency_field
+
+    @overload
+    def __get__(self, instance: None, owner: type[Any]) -> MoneyAttribute: ...
+
+    @overload
+    def __get__(self, instance: object, owner: type[Any]) -> Money: ...
+
+    def __get__(self, instance: object | None, owner: type[Any]) -> Money | MoneyAttribute:
+        if instance is None:
+            return self
+        return Money(getattr(instance, self.minor_field), getattr(instance, self.currency_field))

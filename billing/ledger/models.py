@@ -24,7 +24,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from core.money import Money
+from core.money import MoneyAttribute
 from tenants.models import Tenant
 
 
@@ -151,9 +151,7 @@ class LedgerEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.direction} {self.account} {self.money}"
 
-    @property
-    def money(self) -> Money:
-        return Money(self.amount_minor, self.currency)
+    money = MoneyAttribute("amount_minor")
 
     @property
     def signed_minor(self) -> int:

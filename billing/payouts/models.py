@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 
 from billing.ledger.models import LedgerTransaction
-from core.money import Money
+from core.money import MoneyAttribute
 from tenants.models import Tenant
 
 
@@ -116,13 +116,8 @@ class Payout(models.Model):
     def __str__(self) -> str:
         return f"Payout {self.amount} {self.period}"
 
-    @property
-    def amount(self) -> Money:
-        return Money(self.amount_minor, self.currency)
-
-    @property
-    def fees_settled(self) -> Money:
-        return Money(self.fees_settled_minor, self.currency)
+    amount = MoneyAttribute("amount_minor")
+    fees_settled = MoneyAttribute("fees_settled_minor")
 
     @property
     def idempotency_key(self) -> str:

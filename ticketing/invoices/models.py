@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from core.money import Money
+from core.money import MoneyAttribute
 from ticketing.orders.models import Order, Refund
 
 
@@ -92,17 +92,9 @@ class Invoice(models.Model):
     def is_credit_note(self) -> bool:
         return self.series == Series.CREDIT_NOTE
 
-    @property
-    def total(self) -> Money:
-        return Money(self.total_minor, self.currency)
-
-    @property
-    def net(self) -> Money:
-        return Money(self.net_minor, self.currency)
-
-    @property
-    def tax(self) -> Money:
-        return Money(self.tax_minor, self.currency)
+    total = MoneyAttribute("total_minor")
+    net = MoneyAttribute("net_minor")
+    tax = MoneyAttribute("tax_minor")
 
 
 class InvoiceLine(models.Model):

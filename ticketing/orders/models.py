@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from core.money import Money
+from core.money import Money, MoneyAttribute
 from ticketing.catalog.models import AddOn, Event, TicketType
 from ticketing.inventory.models import Hold, Stock
 
@@ -99,29 +99,12 @@ class Order(models.Model):
     def __str__(self) -> str:
         return f"Order {self.code}"
 
-    @property
-    def total(self) -> Money:
-        return Money(self.total_minor, self.currency)
-
-    @property
-    def subtotal(self) -> Money:
-        return Money(self.subtotal_minor, self.currency)
-
-    @property
-    def discount(self) -> Money:
-        return Money(self.discount_minor, self.currency)
-
-    @property
-    def net(self) -> Money:
-        return Money(self.net_minor, self.currency)
-
-    @property
-    def tax(self) -> Money:
-        return Money(self.tax_minor, self.currency)
-
-    @property
-    def refunded(self) -> Money:
-        return Money(self.refunded_minor, self.currency)
+    total = MoneyAttribute("total_minor")
+    subtotal = MoneyAttribute("subtotal_minor")
+    discount = MoneyAttribute("discount_minor")
+    net = MoneyAttribute("net_minor")
+    tax = MoneyAttribute("tax_minor")
+    refunded = MoneyAttribute("refunded_minor")
 
     @property
     def is_open(self) -> bool:

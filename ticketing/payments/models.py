@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.money import Money
+from core.money import MoneyAttribute
 from ticketing.orders.models import Order
 
 OPEN_STATUSES = ("creating", "requires_action", "processing")
@@ -75,9 +75,7 @@ class Payment(models.Model):
     def __str__(self) -> str:
         return f"{self.provider} payment {self.provider_reference or self.pk} of {self.order}"
 
-    @property
-    def amount(self) -> Money:
-        return Money(self.amount_minor, self.currency)
+    amount = MoneyAttribute("amount_minor")
 
     @property
     def is_open(self) -> bool:
@@ -110,9 +108,7 @@ class Dispute(models.Model):
     def __str__(self) -> str:
         return f"Dispute {self.provider_reference} on {self.order}"
 
-    @property
-    def amount(self) -> Money:
-        return Money(self.amount_minor, self.currency)
+    amount = MoneyAttribute("amount_minor")
 
 
 class ProviderEvent(models.Model):
