@@ -9,18 +9,22 @@ orders through Django's test client against the bench shop, exactly as wrk's req
   database must run on this machine, as the embedded one does);
 - statements: the round trips of one order, listed with ``--sql``.
 
+``--api`` places the orders through the REST API instead (``POST /api/v1/orders/`` with an API
+key and an Idempotency-Key, as the API rush of ``make bench`` does).
+
 The test client skips the per-request connection bookkeeping of a real server; this tool runs
 it (``close_old_connections``) before each order, so CONN_HEALTH_CHECKS costs what it costs
 under gunicorn. After-commit Celery publishes go to a Redis database of their own
 (PROFILE_REDIS_URL) and are purged at the end.
 
-    .venv/bin/python bench/profile_order.py [ORDERS] [--prof cumulative|tottime] [--sql]
+    .venv/bin/python bench/profile_order.py [ORDERS] [--prof cumulative|tottime] [--sql] [--api]
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import json
 import os
 import sys
 import time
@@ -38,6 +42,9 @@ os.environ.update(
     CELERY_BROKER_URL=REDIS_URL,
     CONN_MAX_AGE="600",
     EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+    # As in `make bench`: one client with one key, so the API's rate limits must not be what is measured.
+    API_RATE_LIMIT_PER_MINUTE="100000000",
+    API_RATE_LIMIT_PER_MINUTE_PER_IP="100000000",
 )
 
 import django  # noqa: E402
@@ -87,6 +94,41 @@ def checkout() -> Callable[[], None]:
     return order
 
 
+def api_order() -> Callable[[], None]:
+    """A fresh bench event and API key; gives a function placing one order as the API rush does."""
+    out = io.StringIO()
+    call_command("bench_onsale", "prepare", "--capacity", "1000000", stdout=out)
+    env = dict(line.split("=", 1) for line in out.getvalue().split())
+    out = io.StringIO()
+    call_command("bench_api", "--event", env["BENCH_EVENT"], stdout=out)
+    env.update(line.split("=", 1) for line in out.getvalue().split())
+    client = Client(HTTP_HOST=env["BENCH_HOST"], HTTP_AUTHORIZATION=f"Bearer {env['BENCH_API_KEY']}")
+    connection.close()
+    counter = 0
+
+    def order() -> None:
+        nonlocal counter
+        counter += 1
+        close_old_connections()  # what request_started does under a real server
+        body = {
+            "event": int(env["BENCH_API_EVENT_ID"]),
+            "tickets": [{"ticket_type": int(env["BENCH_TICKET_TYPE"]), "quantity": 1 + counter % 2}],
+            "buyer": {"name": f"Buyer {counter}", "email": f"buyer{counter}@bench.example"},
+        }
+        response = client.post(
+            "/api/v1/orders/",
+            json.dumps(body),
+            content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY=f"profile-{counter}",
+        )
+        close_old_connections()  # request_finished
+        assert response.status_code == 201, (response.status_code, response.content[:500])
+
+    for _ in range(50):  # warm up: imports, caches, the connection
+        order()
+    return order
+
+
 def cpu_per_order(order: Callable[[], None], orders: int) -> tuple[float, float]:
     """Django's and PostgreSQL's CPU per order, in milliseconds, over ``orders`` orders."""
     backend_pid = connection.connection.info.backend_pid
@@ -106,11 +148,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="measure this many times; best and median")
     parser.add_argument("--prof", choices=["cumulative", "tottime"], help="profile 300 orders (CPU clock)")
     parser.add_argument("--sql", action="store_true", help="print the statements of one order")
+    parser.add_argument("--api", action="store_true", help="order through POST /api/v1/orders/ instead")
     args = parser.parse_args()
 
     from controlplane.celery import app as celery_app
 
-    order = checkout()
+    order = api_order() if args.api else checkout()
     rounds = []
     for _ in range(args.rounds):
         django_ms, pg_ms = cpu_per_order(order, args.orders)
