@@ -1,8 +1,8 @@
 """API reads on the hot path, cached briefly: a key's grant and the reseller's plan terms.
 
 Every API request needs both; neither may cost a query per request. A key's grant is
-cached for API_KEY_CACHE_SECONDS (revoking drops it at once, through the shared cache
-when Redis is configured); plan terms for a minute. The default cache's keys carry the
+cached for API_KEY_CACHE_SECONDS (revoking drops it at once, in every web process:
+tenants.near_cache); plan terms for a minute. The default cache's keys carry the
 schema name (django-tenants' key function), so one reseller's entries are never another's.
 """
 
@@ -11,13 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 
 from api.models import ApiKey
 from api.services import grant_cache_key
 from billing import entitlements
 from billing.models import Plan
 from tenants.models import Tenant
+from tenants.near_cache import near_cache
 
 _MISSING = "missing"
 PLAN_TERMS_SECONDS = 60
@@ -38,14 +38,14 @@ class KeyGrant:
 
 def key_grant(prefix: str) -> KeyGrant | None:
     cache_key = grant_cache_key(prefix)
-    cached = cache.get(cache_key)
+    cached = near_cache.get(cache_key, settings.API_KEY_CACHE_SECONDS)
     if cached == _MISSING:
         return None
     if isinstance(cached, KeyGrant):
         return cached
     key = ApiKey.objects.filter(prefix=prefix).first()
     if key is None:
-        cache.set(cache_key, _MISSING, settings.API_KEY_CACHE_SECONDS)
+        near_cache.set(cache_key, _MISSING, settings.API_KEY_CACHE_SECONDS)
         return None
     grant = KeyGrant(
         key_id=key.pk,
@@ -56,7 +56,7 @@ def key_grant(prefix: str) -> KeyGrant | None:
         holder_id=key.created_by_id,
         revoked=key.revoked_at is not None,
     )
-    cache.set(cache_key, grant, settings.API_KEY_CACHE_SECONDS)
+    near_cache.set(cache_key, grant, settings.API_KEY_CACHE_SECONDS)
     return grant
 
 
@@ -85,7 +85,7 @@ def plan_terms(tenant: Tenant) -> PlanTerms:
     # Keyed by the plan: the routed tenant is re-read when its plan changes (Tenant.save drops
     # its cached routes), so a new plan applies at once; edits to a plan within a minute.
     cache_key = f"api-plan-terms:{tenant.plan_id}"
-    cached = cache.get(cache_key)
+    cached = near_cache.get(cache_key, PLAN_TERMS_SECONDS)
     if isinstance(cached, PlanTerms):
         return cached
     plan = Plan.objects.filter(pk=tenant.plan_id).first() if tenant.plan_id else None
@@ -96,5 +96,5 @@ def plan_terms(tenant: Tenant) -> PlanTerms:
             plan, "api_requests_per_minute_per_ip", settings.API_RATE_LIMIT_PER_MINUTE_PER_IP
         ),
     )
-    cache.set(cache_key, terms, PLAN_TERMS_SECONDS)
+    near_cache.set(cache_key, terms, PLAN_TERMS_SECONDS)
     return terms

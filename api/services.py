@@ -16,7 +16,7 @@ from accounts.models import User
 from api.errors import ApiError, ApiErrorCode
 from api.models import ApiKey, IdempotencyRecord
 from api.scopes import PlatformScope, Scope
-from core.side_effects import after_commit
+from tenants.near_cache import near_cache
 from ticketing.audit.services import record
 from ticketing.team.access import require_permission
 from ticketing.team.roles import Permission
@@ -107,15 +107,17 @@ def revoke_api_key(*, actor: User | None, key_id: int) -> ApiKey:
             key.revoked_by = actor if actor is not None and actor.pk else None
             key.save(update_fields=["revoked_at", "revoked_by"])
             record(action="api_key.revoked", target=key, actor=actor, prefix=key.prefix)
-        # Now, and again after the commit (a request meanwhile may have cached the old grant).
-        cache.delete(grant_cache_key(key.prefix))
-        after_commit(cache.delete, grant_cache_key(key.prefix))
+        # In every process, now and again after the commit (a request meanwhile may have
+        # cached the old grant).
+        near_cache.forget(grant_cache_key(key.prefix))
     return key
 
 
 def note_key_used(*, key_id: int, now: datetime | None = None) -> None:
-    """Bump last_used_at, at most once a minute per key (a cache flag spares the write)."""
-    if not cache.add(f"api-key-used:{key_id}", 1, int(TOUCH_EVERY.total_seconds())):
+    """Bump last_used_at, at most once a minute per key: a flag in the shared cache spares the
+    write, and this process's copy of the flag spares asking the shared cache on every request."""
+    flag, seconds = f"api-key-used:{key_id}", int(TOUCH_EVERY.total_seconds())
+    if near_cache.get(flag, seconds) is not None or not cache.add(flag, 1, seconds):
         return
     now = now or timezone.now()
     ApiKey.objects.filter(pk=key_id).exclude(last_used_at__gt=now - TOUCH_EVERY).update(last_used_at=now)

@@ -9,7 +9,6 @@ from email.utils import formataddr, parseaddr
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import get_language, gettext
@@ -17,6 +16,7 @@ from django.utils.translation import get_language, gettext
 from branding.models import ContentTranslation, CustomDomainRequest, LegalPage, Theme
 from tenants.context import current_schema_name, current_tenant
 from tenants.models import Tenant
+from tenants.near_cache import near_cache
 from tenants.selectors import custom_domain_count, tenant_allows
 
 _CACHE_KEY = "branding:theme"  # the cache key function prefixes the tenant's schema
@@ -36,16 +36,16 @@ def current_theme() -> Theme | None:
     """The current tenant's theme (None on the platform host), cached per schema."""
     if current_schema_name() == "public":
         return None
-    theme = cache.get(_CACHE_KEY)
+    theme = near_cache.get(_CACHE_KEY, 300)
     if theme is None:
         theme = Theme.objects.filter(pk=1).first()
         if theme is not None:
-            cache.set(_CACHE_KEY, theme, 300)
+            near_cache.set(_CACHE_KEY, theme, 300)
     return theme
 
 
 def forget_theme() -> None:
-    cache.delete(_CACHE_KEY)
+    near_cache.forget(_CACHE_KEY)
 
 
 def shop_theme() -> Theme:

@@ -38,6 +38,9 @@ class Tenant(TenantMixin):
     # Schemas are created by provisioning (from the pool, or migrated on demand)
     # and dropped only by closing, after a dump.
     auto_create_schema = True
+
+    # Not a column: set on the copy a cached route holds (tenants.routing, tenants.near_cache).
+    route_token: str | None = None
     auto_drop_schema = False
 
     class Meta:

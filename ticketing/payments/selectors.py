@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import QuerySet
 
 from billing.payouts.selectors import payout_account_for
 from billing.reseller import current_reseller
 from core.money import Money
+from tenants.near_cache import near_cache
 from ticketing.orders.models import Order
 from ticketing.payments.amounts import to_stripe_amount
 from ticketing.payments.errors import PaymentError
@@ -31,15 +31,15 @@ def payment_options() -> PaymentOptions:
     """The shop's payment options (an unsaved row with the defaults when staff never changed them).
 
     Cached per schema: every checkout reads them; update_payment_options forgets them."""
-    options: PaymentOptions | None = cache.get(_OPTIONS_CACHE_KEY)
+    options: PaymentOptions | None = near_cache.get(_OPTIONS_CACHE_KEY, 300)
     if options is None:
         options = PaymentOptions.objects.filter(pk=1).first() or PaymentOptions(pk=1)
-        cache.set(_OPTIONS_CACHE_KEY, options, 300)
+        near_cache.set(_OPTIONS_CACHE_KEY, options, 300)
     return options
 
 
 def forget_payment_options() -> None:
-    cache.delete(_OPTIONS_CACHE_KEY)
+    near_cache.forget(_OPTIONS_CACHE_KEY)
 
 
 def card_payments_possible(*, currency: str) -> bool:

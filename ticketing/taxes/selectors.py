@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from tenants.near_cache import near_cache
 from ticketing.catalog.selectors import shop_currency
 from ticketing.taxes.calculation import NO_TAX, Rate, Taxation
 from ticketing.taxes.errors import TaxError, TaxErrorCode
@@ -30,15 +30,15 @@ _REGIONS_CACHE_KEY = "taxes:regions"  # the cache key function prefixes the tena
 def shop_regions() -> list[Region]:
     """The shop's regions, cached per schema: every storefront request reads them, staff rarely
     change them (taxes.services.save_region forgets them)."""
-    regions: list[Region] | None = cache.get(_REGIONS_CACHE_KEY)
+    regions: list[Region] | None = near_cache.get(_REGIONS_CACHE_KEY, 300)
     if regions is None:
         regions = list(Region.objects.all())
-        cache.set(_REGIONS_CACHE_KEY, regions, 300)
+        near_cache.set(_REGIONS_CACHE_KEY, regions, 300)
     return regions
 
 
 def forget_regions() -> None:
-    cache.delete(_REGIONS_CACHE_KEY)
+    near_cache.forget(_REGIONS_CACHE_KEY)
 
 
 def region_by_code(code: str) -> Region | None:
