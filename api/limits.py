@@ -1,7 +1,7 @@
 """Rate limits: requests per minute per client address and per key, in the shared cache.
 
-A fixed one-minute window counted with the cache's atomic add/incr (Redis when REDIS_URL
-is set, so every web process counts together; in-process otherwise). Over the limit the
+A fixed one-minute window counted atomically in the cache (Redis when REDIS_URL is set, so
+every web process counts together, one round trip per count; in-process otherwise). Over the limit the
 request gets 429 with Retry-After, the seconds left in the window.
 """
 
@@ -10,9 +10,11 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest
 from rest_framework.exceptions import Throttled
+
+from core.cache import incr_counter
 
 WINDOW_SECONDS = 60
 
@@ -27,14 +29,7 @@ def client_address(request: HttpRequest) -> str:
 
 
 def _count(bucket: str, window: int) -> int:
-    key = f"api-rate:{bucket}:{window}"
-    if cache.add(key, 1, WINDOW_SECONDS + 1):
-        return 1
-    try:
-        return int(cache.incr(key))
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, WINDOW_SECONDS + 1)
-        return 1
+    return incr_counter(caches["default"], f"api-rate:{bucket}:{window}", WINDOW_SECONDS + 1)
 
 
 def enforce(*, bucket: str, per_minute: int, now: float | None = None) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 
@@ -34,3 +35,29 @@ class ReusedClientRedisCache(RedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = ReusedClientRedisCacheClient
+
+    def incr_counter(self, key: str, timeout: int) -> int:
+        """Count one at ``key``, created with ``timeout`` seconds to live: one round trip."""
+        full_key = self.make_and_validate_key(key)
+        pipeline = self._cache.get_client(full_key, write=True).pipeline(transaction=False)
+        pipeline.set(full_key, 0, ex=timeout, nx=True)  # the counter starts with its expiry
+        pipeline.incr(full_key)
+        return int(pipeline.execute()[1])
+
+
+def incr_counter(cache: BaseCache, key: str, timeout: int) -> int:
+    """Count one at ``key`` in ``cache``; the counter lives ``timeout`` seconds from its first count.
+
+    ``cache`` is a backend (``caches[alias]``), not the ``django.core.cache.cache`` proxy.
+
+    With Redis this is one round trip; other backends take the portable add-then-incr.
+    """
+    if isinstance(cache, ReusedClientRedisCache):
+        return cache.incr_counter(key, timeout)
+    if cache.add(key, 1, timeout):
+        return 1
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout)
+        return 1

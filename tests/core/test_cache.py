@@ -1,6 +1,10 @@
 from __future__ import annotations
 
-from core.cache import ReusedClientRedisCache
+import uuid
+
+from django.core.cache.backends.locmem import LocMemCache
+
+from core.cache import ReusedClientRedisCache, incr_counter
 from tests.services import requires_redis
 
 
@@ -14,3 +18,23 @@ def test_redis_cache_reuses_one_client_and_still_reads_what_it_wrote() -> None:
         assert cache._cache.get_client() is cache._cache.get_client(write=True)
     finally:
         cache.delete("route")
+
+
+@requires_redis
+def test_a_redis_counter_counts_and_expires_from_its_first_count() -> None:
+    prefix = f"test-counter-{uuid.uuid4().hex}"
+    cache = ReusedClientRedisCache("redis://127.0.0.1:6379/15", {"KEY_PREFIX": prefix})
+    client = cache._cache.get_client()
+
+    counts = [incr_counter(cache, "requests", 60) for _ in range(3)]
+
+    assert counts == [1, 2, 3]
+    assert 0 < client.ttl(cache.make_key("requests")) <= 60
+    assert cache.get("requests") == 3  # an integer Django's cache reads back as such
+    cache.delete("requests")
+
+
+def test_other_caches_count_with_add_and_incr() -> None:
+    cache = LocMemCache("test-counter", {})
+
+    assert [incr_counter(cache, "requests", 60) for _ in range(3)] == [1, 2, 3]
