@@ -18,6 +18,26 @@ from django.db.models.expressions import DatabaseDefault
 
 M = TypeVar("M", bound=models.Model)
 
+# psycopg turns a statement's %s placeholders into $n ones on every execution, and keeps the
+# result (an LRU of 128 statements) only for statements of at most 4 kB and 50 parameters: ORMs
+# make long statements of ever-changing shapes. An order's InsertStatement has 60 to 100
+# parameters but few shapes (one per count of lines and tickets), and converting it anew cost
+# 0.5 ms of the 3.5 ms of Django CPU an order takes (bench/profile_order.py). The limits are
+# raised when the app loads (core.apps); tests/core/test_model_rows.py checks they take effect.
+PSYCOPG_CACHED_STATEMENT_LENGTH = 16_384
+PSYCOPG_CACHED_STATEMENT_PARAMS = 200
+
+
+def let_psycopg_cache_long_statements() -> None:
+    from psycopg import _queries
+
+    _queries.MAX_CACHED_STATEMENT_LENGTH = max(
+        _queries.MAX_CACHED_STATEMENT_LENGTH, PSYCOPG_CACHED_STATEMENT_LENGTH
+    )
+    _queries.MAX_CACHED_STATEMENT_PARAMS = max(
+        _queries.MAX_CACHED_STATEMENT_PARAMS, PSYCOPG_CACHED_STATEMENT_PARAMS
+    )
+
 
 def select_columns(model: type[models.Model], alias: str) -> str:
     """The model's concrete columns, qualified by ``alias``, in field order (as ``from_row`` reads them)."""

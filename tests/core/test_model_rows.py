@@ -107,3 +107,18 @@ def test_a_reference_to_a_new_row_outside_the_statement_is_refused_before_anythi
     with CaptureQueriesContext(connection) as queries:
         statement.execute()
     assert len(queries) == 0
+
+
+@pytest.mark.django_db
+def test_psycopg_keeps_the_placeholder_conversion_of_a_statement_with_many_parameters() -> None:
+    from psycopg import _queries
+
+    params = list(range(120))  # more than psycopg's own limit of 50, as an order's InsertStatement has
+    sql = "SELECT " + ", ".join(["%s::int"] * len(params))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        hits = _queries._query2pg.cache_info().hits
+        cursor.execute(sql, params)
+        assert cursor.fetchone() == tuple(params)
+
+    assert _queries._query2pg.cache_info().hits == hits + 1
