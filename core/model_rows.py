@@ -13,7 +13,7 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.models.expressions import DatabaseDefault
 
 M = TypeVar("M", bound=models.Model)
@@ -51,7 +51,7 @@ def from_row(model: type[M], row: Sequence[Any], start: int = 0) -> tuple[M | No
     values = row[start:end]
     if values[0] is None:  # the primary key comes first: no row was joined
         return None, end
-    return model.from_db(connection.alias, (), list(values)), end
+    return model.from_db(DEFAULT_DB_ALIAS, (), list(values)), end
 
 
 def cache_related(instance: models.Model, field_name: str, related: models.Model | None) -> None:
@@ -95,6 +95,7 @@ class InsertStatement:
             for field in meta.local_concrete_fields
             if not field.generated and (with_pk or field is not meta.auto_field)
         ]
+        database = connections[DEFAULT_DB_ALIAS]  # the connection itself, not the thread-local proxy
         rows = []
         for instance in instances:
             values = []
@@ -111,7 +112,7 @@ class InsertStatement:
                     raise ValueError(f"{field} holds an expression: InsertStatement takes values.")
                 else:
                     values.append("%s")
-                    cte.params.append(field.get_db_prep_save(value, connection))
+                    cte.params.append(field.get_db_prep_save(value, database))
             rows.append(f"({', '.join(values)})")
         columns = ", ".join(f'"{field.column}"' for field in fields)
         returning = ", ".join(f'"{field.column}"' for field in meta.db_returning_fields)
@@ -172,7 +173,7 @@ class InsertStatement:
                 )
             for instance in cte.instances:
                 instance._state.adding = False
-                instance._state.db = connection.alias
+                instance._state.db = DEFAULT_DB_ALIAS
 
 
 @dataclasses.dataclass

@@ -168,7 +168,8 @@ if not PG_DUMP_BINARY:
 
 DATABASES = {
     "default": {
-        "ENGINE": "django_tenants.postgresql_backend",
+        # django-tenants' backend, minus a redundant SET search_path per request (core/postgresql_backend).
+        "ENGINE": "core.postgresql_backend",
         **_database,
         # Persistent connections: a new connection per request halves throughput.
         "CONN_MAX_AGE": int(os.environ.get("CONN_MAX_AGE", "600")),

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+import contextlib
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -181,3 +182,40 @@ def test_the_suspended_page_falls_back_to_the_shops_language(bravo: Tenant) -> N
     assert "Dieser Ticketshop ist vorübergehend nicht verfügbar" in german.content.decode()
     assert arabic["Content-Language"] == "ar" and 'dir="rtl"' in arabic.content.decode()
     assert "متجر التذاكر هذا غير متاح مؤقتًا" in arabic.content.decode()
+
+
+def _search_path_statements(queries: CaptureQueriesContext) -> list[str]:
+    return [query["sql"] for query in queries.captured_queries if query["sql"].startswith("SET search_path")]
+
+
+def test_search_path_is_set_only_when_a_request_changes_the_schema(
+    acme_client: Client, bravo_client: Client
+) -> None:
+    bravo_client.get("/")  # routes cached: what follows queries the shops' schemas only
+    acme_client.get("/")
+    with CaptureQueriesContext(connection) as same_shop:
+        acme_client.get("/")
+    with CaptureQueriesContext(connection) as other_shop:
+        bravo_client.get("/")
+
+    assert _search_path_statements(same_shop) == []
+    assert _search_path_statements(other_shop) == ['SET search_path = "bravo","public"']
+
+
+def test_search_path_is_set_again_after_a_rollback_undid_it(acme: Tenant, bravo: Tenant) -> None:
+    def current_schema() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_schema()")
+            return str(cursor.fetchone()[0])
+
+    connection.set_tenant(acme)  # type: ignore[attr-defined]
+    assert current_schema() == "acme"
+    with contextlib.suppress(RuntimeError), transaction.atomic():
+        connection.set_tenant(bravo)  # type: ignore[attr-defined]
+        assert current_schema() == "bravo"
+        raise RuntimeError  # the rollback to the savepoint undoes the SET as well
+
+    connection.set_tenant(bravo)  # type: ignore[attr-defined]
+    assert current_schema() == "bravo"
+    connection.set_tenant(acme)  # type: ignore[attr-defined]
+    assert current_schema() == "acme"
