@@ -17,7 +17,7 @@ from api.fields import AmountField, MoneyField
 from api.idempotency import idempotent
 from api.scopes import Scope
 from ticketing.catalog.models import Event
-from ticketing.catalog.selectors import all_events
+from ticketing.catalog.selectors import event_by_id
 from ticketing.checkin.selectors import tickets_with_check_ins
 from ticketing.inventory.services import Selection
 from ticketing.orders.models import Order, OrderLine, Refund, Ticket
@@ -113,7 +113,7 @@ class OrderIn(serializers.Serializer):
     )
 
     def validate_event(self, value: int) -> Event:
-        event = all_events().filter(pk=value).first()
+        event = event_by_id(value)
         if event is None:
             raise serializers.ValidationError("No such event.")
         return event
