@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from api.access import ApiViewSet, actor_of
 from api.fields import AmountField, MoneyField
 from api.idempotency import idempotent
+from api.representation import FieldsBuiltOnce
 from api.scopes import Scope
 from ticketing.catalog.models import Event
 from ticketing.catalog.selectors import event_by_id
@@ -31,13 +32,13 @@ class BuyerSchema(serializers.Serializer):
     phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
 
 
-class BuyerOut(serializers.Serializer):
+class BuyerOut(FieldsBuiltOnce):
     name = serializers.CharField(source="buyer_name")
     email = serializers.EmailField(source="buyer_email")
     phone = serializers.CharField(source="buyer_phone")
 
 
-class LineOut(serializers.ModelSerializer):
+class LineOut(FieldsBuiltOnce, serializers.ModelSerializer):
     unit_price = AmountField("unit_price_minor", "order.currency")
     discount = AmountField("discount_minor", "order.currency")
     total = AmountField("total_minor", "order.currency")
@@ -64,7 +65,7 @@ class TicketOut(serializers.ModelSerializer):
         return serializers.DateTimeField().to_representation(check_in.checked_in_at) if check_in else None
 
 
-class OrderTicketOut(serializers.ModelSerializer):
+class OrderTicketOut(FieldsBuiltOnce, serializers.ModelSerializer):
     id = serializers.CharField(source="public_id", help_text="The ticket's public id (32 hex digits).")
 
     class Meta:
@@ -72,7 +73,7 @@ class OrderTicketOut(serializers.ModelSerializer):
         fields = ["id", "ticket_type", "status", "attendee_name"]
 
 
-class OrderOut(serializers.ModelSerializer):
+class OrderOut(FieldsBuiltOnce, serializers.ModelSerializer):
     buyer = BuyerOut(source="*")
     subtotal = MoneyField()
     discount = MoneyField()
