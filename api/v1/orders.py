@@ -26,7 +26,7 @@ from ticketing.orders.selectors import api_orders, order_ticket_ids
 from ticketing.orders.services import Buyer, buy_tickets, cancel_order, refund_order
 
 
-class BuyerSchema(serializers.Serializer):
+class BuyerSchema(FieldsBuiltOnce):
     name = serializers.CharField(max_length=150)
     email = serializers.EmailField()
     phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
@@ -91,7 +91,7 @@ class OrderOut(FieldsBuiltOnce, serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class ItemIn(serializers.Serializer):
+class ItemIn(FieldsBuiltOnce):
     quantity = serializers.IntegerField(min_value=1, max_value=1000)
 
 
@@ -103,7 +103,7 @@ class AddOnItemIn(ItemIn):
     addon = serializers.IntegerField(min_value=1)
 
 
-class OrderIn(serializers.Serializer):
+class OrderIn(FieldsBuiltOnce):
     event = serializers.IntegerField(min_value=1)
     tickets = TicketItemIn(many=True, allow_empty=False, max_length=50)
     addons = AddOnItemIn(many=True, required=False, default=list, max_length=50)

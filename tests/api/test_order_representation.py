@@ -1,19 +1,20 @@
-"""An order as the API shows it: pinned field by field, byte for byte as DRF's own serializers
-show it, and with exactly the properties the OpenAPI schema declares."""
+"""An order as the API shows it and its input as the API reads it: pinned field by field, byte
+for byte as DRF shows it with fields built per serializer, with exactly the properties the OpenAPI
+schema declares, and refused with the same errors."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.test import Client
 from django_tenants.utils import tenant_context
-from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 
 from api.representation import FieldsBuiltOnce
-from api.v1.orders import OrderOut
+from api.v1.orders import OrderIn, OrderOut
 from tenants.models import Tenant
 from ticketing.inventory.services import Selection
 from ticketing.orders.models import Order
@@ -24,6 +25,12 @@ from ..ticketing.factories import make_addon, make_discount, make_ticket_type, o
 from .conftest import api_client
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def in_acme_schema(api_shops: tuple[Tenant, Tenant]) -> Iterator[None]:
+    with tenant_context(api_shops[0]):
+        yield
 
 
 def _paid_order_with_lines_tickets_and_a_discount() -> Order:
@@ -41,9 +48,9 @@ def _paid_order_with_lines_tickets_and_a_discount() -> Order:
 
 
 def _shown_by_drf(order: Order, monkeypatch: pytest.MonkeyPatch) -> bytes:
-    """The order rendered by DRF's own Serializer.to_representation, fields built per instance."""
+    """The order rendered by DRF with the fields it builds for each serializer made."""
     with monkeypatch.context() as patch:
-        patch.setattr(FieldsBuiltOnce, "to_representation", serializers.Serializer.to_representation)
+        patch.delattr(FieldsBuiltOnce, "fields")
         return JSONRenderer().render(OrderOut(order).data)
 
 
@@ -144,3 +151,39 @@ def test_the_order_shown_has_exactly_the_properties_the_schema_declares(
         reference = declared.get("items", declared)
         reference = reference["allOf"][0] if "allOf" in reference else reference
         assert list(properties(reference)[0]) == list(nested), name
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        [],
+        {"event": "x", "tickets": "many", "buyer": "Ada", "promo_code": 7, "expected_total": 12},
+        {
+            "event": 0,
+            "tickets": [{"ticket_type": 1, "quantity": 0}, {"quantity": 1001}, "one"],
+            "addons": [{"addon": -1, "quantity": 1}] * 51,
+            "buyer": {"name": "", "email": "not-an-address", "phone": "0" * 33},
+            "promo_code": "P" * 65,
+            "expected_total": {"amount": "1.001", "currency": "USD"},
+        },
+        {"event": 2**70, "tickets": [], "buyer": {"name": "Ada", "email": "ada@example.com"}},
+        {
+            "event": 999_999,
+            "tickets": [{"ticket_type": 1, "quantity": 1}],
+            "buyer": {"name": "Ada", "email": "ada@example.com"},
+        },
+    ],
+)
+def test_bad_input_gets_the_errors_drf_gives_with_fields_built_per_serializer(
+    in_acme_schema: None, data: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built_once = OrderIn(data=data)
+    assert not built_once.is_valid()
+    with monkeypatch.context() as patch:
+        patch.delattr(FieldsBuiltOnce, "fields")
+        per_serializer = OrderIn(data=data)
+        assert not per_serializer.is_valid()
+        assert per_serializer.fields["buyer"] is not built_once.fields["buyer"]  # DRF's own, built anew
+    assert JSONRenderer().render(built_once.errors) == JSONRenderer().render(per_serializer.errors)
+    assert built_once.errors == per_serializer.errors  # the codes too (ErrorDetail compares them)
