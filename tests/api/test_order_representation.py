@@ -5,6 +5,7 @@ schema declares, and refused with the same errors."""
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -187,3 +188,46 @@ def test_bad_input_gets_the_errors_drf_gives_with_fields_built_per_serializer(
         assert per_serializer.fields["buyer"] is not built_once.fields["buyer"]  # DRF's own, built anew
     assert JSONRenderer().render(built_once.errors) == JSONRenderer().render(per_serializer.errors)
     assert built_once.errors == per_serializer.errors  # the codes too (ErrorDetail compares them)
+
+
+def test_threads_sharing_the_fields_built_once_validate_each_their_own_input(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The fields are shared by every request a process serves: validating keeps no state in them."""
+    monkeypatch.setattr(OrderIn, "validate_event", lambda self, value: value)  # no database here
+    inputs: list[object] = [
+        {
+            "event": number + 1,
+            "tickets": [{"ticket_type": number + 1, "quantity": number % 4}],  # 0 is refused
+            "addons": [{"addon": 1, "quantity": 1}] * (number % 3),
+            "buyer": {
+                "name": f"Buyer {number}",
+                "email": f"buyer{number}@example.com" if number % 5 else "x",
+            },
+        }
+        for number in range(40)
+    ]
+
+    def outcome(data: object) -> object:
+        serializer = OrderIn(data=data)
+        return serializer.validated_data if serializer.is_valid() else serializer.errors
+
+    expected = [outcome(data) for data in inputs]
+    assert any(
+        isinstance(result, dict) and "buyer" in result and "tickets" not in result for result in expected
+    )
+    mismatches: list[int] = []
+
+    def validate_all(offset: int) -> None:
+        for round_number in range(25):
+            for index in range(len(inputs)):
+                shifted = (index + offset + round_number) % len(inputs)
+                if outcome(inputs[shifted]) != expected[shifted]:
+                    mismatches.append(shifted)
+
+    threads = [threading.Thread(target=validate_all, args=(offset,)) for offset in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert mismatches == []
