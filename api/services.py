@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -141,8 +142,11 @@ def _expiry(now: datetime) -> datetime:
 def claim_idempotency_key(*, owner: str, key: str, request_hash: str) -> Claim:
     """Insert the key's record before the request runs, or find the earlier request's.
 
-    One INSERT … ON CONFLICT DO NOTHING: of concurrent requests with the same key exactly
-    one gets the row; the others see it running (409) or, once done, replay its answer.
+    One INSERT … ON CONFLICT, in autocommit (committed before the request runs, as a
+    transaction of its own would be): of concurrent requests with the same key exactly one
+    gets the row; the others see it running (409) or, once done, replay its answer. A
+    record past its 24 hours is taken over in the same statement, under a new id, as if
+    deleted and inserted again.
     """
     if not key or len(key) > 255 or not key.isprintable():
         raise ApiError(
@@ -151,15 +155,14 @@ def claim_idempotency_key(*, owner: str, key: str, request_hash: str) -> Claim:
             field="Idempotency-Key",
         )
     now = timezone.now()
-    with transaction.atomic(durable=True):
+    while True:
         record_id = _insert_claim(owner, key, request_hash, now)
         if record_id is not None:
             return Claim(record_id=record_id)
-        earlier = IdempotencyRecord.objects.get(owner=owner, key=key)
-        if earlier.created_at < _expiry(now):
-            # Past its 24 hours the key is free again; the old record goes.
-            earlier.delete()
-            return Claim(record_id=_insert_claim(owner, key, request_hash, now))
+        earlier = IdempotencyRecord.objects.filter(owner=owner, key=key).first()
+        if earlier is not None:
+            break
+        # Gone between the two statements (its request failed on the server): claim again.
     if earlier.request_hash != request_hash:
         raise ApiError(
             ApiErrorCode.IDEMPOTENCY_KEY_REUSED,
@@ -175,27 +178,53 @@ def claim_idempotency_key(*, owner: str, key: str, request_hash: str) -> Claim:
     return Claim(record_id=None, replay=earlier)
 
 
-def _insert_claim(owner: str, key: str, request_hash: str, now: datetime) -> int | None:
+@functools.cache
+def _claim_sql() -> str:
     table = IdempotencyRecord._meta.db_table
+    return (
+        f'INSERT INTO "{table}" AS r (owner, key, request_hash, state, created_at) '
+        "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (owner, key) DO UPDATE SET "
+        "id = DEFAULT, request_hash = EXCLUDED.request_hash, state = EXCLUDED.state, "
+        "response_status = NULL, response_body = NULL, created_at = EXCLUDED.created_at "
+        "WHERE r.created_at < %s RETURNING r.id"
+    )
+
+
+def _insert_claim(owner: str, key: str, request_hash: str, now: datetime) -> int | None:
+    """The new record's id; None when the key holds a record of the last 24 hours."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f'INSERT INTO "{table}" (owner, key, request_hash, state, created_at) '
-            "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (owner, key) DO NOTHING RETURNING id",
-            [owner, key, request_hash, IdempotencyRecord.State.RUNNING, now],
+            _claim_sql(), [owner, key, request_hash, IdempotencyRecord.State.RUNNING, now, _expiry(now)]
         )
         row = cursor.fetchone()
     return None if row is None else int(row[0])
 
 
+@functools.cache
+def _complete_sql() -> str:
+    table = IdempotencyRecord._meta.db_table
+    return f'UPDATE "{table}" SET state = %s, response_status = %s, response_body = %s WHERE id = %s'
+
+
 def complete_idempotency_key(*, record_id: int, status: int, body: object) -> None:
-    """Keep the answer to replay it (a request that failed on the server keeps nothing)."""
-    with transaction.atomic(durable=True):
+    """Keep the answer to replay it (a request that failed on the server keeps nothing).
+
+    One statement in autocommit, like the claim (the request's own transaction is over).
+    """
+    with connection.cursor() as cursor:
         if status >= 500:
-            IdempotencyRecord.objects.filter(pk=record_id).delete()
-        else:
-            IdempotencyRecord.objects.filter(pk=record_id).update(
-                state=IdempotencyRecord.State.DONE, response_status=status, response_body=body
-            )
+            cursor.execute(f'DELETE FROM "{IdempotencyRecord._meta.db_table}" WHERE id = %s', [record_id])
+            return
+        body_field = IdempotencyRecord._meta.get_field("response_body")
+        cursor.execute(
+            _complete_sql(),
+            [
+                IdempotencyRecord.State.DONE,
+                status,
+                body_field.get_db_prep_save(body, connection),
+                record_id,
+            ],
+        )
 
 
 def purge_idempotency_records(*, now: datetime | None = None) -> int:

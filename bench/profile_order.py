@@ -101,7 +101,7 @@ def api_order() -> Callable[[], None]:
     env = dict(line.split("=", 1) for line in out.getvalue().split())
     out = io.StringIO()
     call_command("bench_api", "--event", env["BENCH_EVENT"], stdout=out)
-    env.update(line.split("=", 1) for line in out.getvalue().split())
+    env.update(dict(line.split("=", 1) for line in out.getvalue().split()))
     client = Client(HTTP_HOST=env["BENCH_HOST"], HTTP_AUTHORIZATION=f"Bearer {env['BENCH_API_KEY']}")
     connection.close()
     counter = 0

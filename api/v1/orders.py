@@ -15,9 +15,10 @@ from rest_framework.response import Response
 from api.access import ApiViewSet, actor_of
 from api.fields import AmountField, MoneyField
 from api.idempotency import idempotent
+from api.representation import FieldsBuiltOnce
 from api.scopes import Scope
 from ticketing.catalog.models import Event
-from ticketing.catalog.selectors import all_events
+from ticketing.catalog.selectors import event_by_id
 from ticketing.checkin.selectors import tickets_with_check_ins
 from ticketing.inventory.services import Selection
 from ticketing.orders.models import Order, OrderLine, Refund, Ticket
@@ -25,19 +26,19 @@ from ticketing.orders.selectors import api_orders, order_ticket_ids
 from ticketing.orders.services import Buyer, buy_tickets, cancel_order, refund_order
 
 
-class BuyerSchema(serializers.Serializer):
+class BuyerSchema(FieldsBuiltOnce):
     name = serializers.CharField(max_length=150)
     email = serializers.EmailField()
     phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
 
 
-class BuyerOut(serializers.Serializer):
+class BuyerOut(FieldsBuiltOnce):
     name = serializers.CharField(source="buyer_name")
     email = serializers.EmailField(source="buyer_email")
     phone = serializers.CharField(source="buyer_phone")
 
 
-class LineOut(serializers.ModelSerializer):
+class LineOut(FieldsBuiltOnce, serializers.ModelSerializer):
     unit_price = AmountField("unit_price_minor", "order.currency")
     discount = AmountField("discount_minor", "order.currency")
     total = AmountField("total_minor", "order.currency")
@@ -64,7 +65,7 @@ class TicketOut(serializers.ModelSerializer):
         return serializers.DateTimeField().to_representation(check_in.checked_in_at) if check_in else None
 
 
-class OrderTicketOut(serializers.ModelSerializer):
+class OrderTicketOut(FieldsBuiltOnce, serializers.ModelSerializer):
     id = serializers.CharField(source="public_id", help_text="The ticket's public id (32 hex digits).")
 
     class Meta:
@@ -72,7 +73,7 @@ class OrderTicketOut(serializers.ModelSerializer):
         fields = ["id", "ticket_type", "status", "attendee_name"]
 
 
-class OrderOut(serializers.ModelSerializer):
+class OrderOut(FieldsBuiltOnce, serializers.ModelSerializer):
     buyer = BuyerOut(source="*")
     subtotal = MoneyField()
     discount = MoneyField()
@@ -90,7 +91,7 @@ class OrderOut(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class ItemIn(serializers.Serializer):
+class ItemIn(FieldsBuiltOnce):
     quantity = serializers.IntegerField(min_value=1, max_value=1000)
 
 
@@ -102,7 +103,7 @@ class AddOnItemIn(ItemIn):
     addon = serializers.IntegerField(min_value=1)
 
 
-class OrderIn(serializers.Serializer):
+class OrderIn(FieldsBuiltOnce):
     event = serializers.IntegerField(min_value=1)
     tickets = TicketItemIn(many=True, allow_empty=False, max_length=50)
     addons = AddOnItemIn(many=True, required=False, default=list, max_length=50)
@@ -113,7 +114,7 @@ class OrderIn(serializers.Serializer):
     )
 
     def validate_event(self, value: int) -> Event:
-        event = all_events().filter(pk=value).first()
+        event = event_by_id(value)
         if event is None:
             raise serializers.ValidationError("No such event.")
         return event

@@ -8,13 +8,18 @@ once it is done, replay its answer.
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 from typing import Any, cast
 
 import pytest
 from django.db import connection as default_connection
 from django.test import Client
+from django.utils import timezone
+from django_tenants.utils import schema_context
 
+from api.errors import ApiError
 from api.models import ApiKey, IdempotencyRecord
+from api.services import claim_idempotency_key, complete_idempotency_key
 from billing.models import Plan
 from tenants.models import Tenant
 from ticketing.audit.models import LogEntry
@@ -77,3 +82,56 @@ def test_racing_retries_with_one_key_sell_once() -> None:
         LogEntry.objects.filter(action__startswith="api_key.").delete()
         connection.set_schema_to_public()
         Tenant.objects.filter(pk=acme.pk).update(plan=None)
+
+
+@pytest.mark.usefixtures("django_db_setup", "committed")
+@pytest.mark.parametrize("expired", [False, True], ids=["new key", "key past its 24 hours"])
+def test_racing_claims_of_one_key_give_it_to_exactly_one(expired: bool) -> None:
+    """Each claim is one statement in autocommit; of racing claims one wins, the others see it run.
+
+    A key past its 24 hours is taken over by one of them too, never by two nor by none.
+    """
+    acme = Tenant.objects.get(schema_name="acme")
+    connection.set_tenant(acme)
+    if expired:
+        old = claim_idempotency_key(owner="key:race", key="storm", request_hash="0" * 64)
+        assert old.record_id is not None
+        complete_idempotency_key(record_id=old.record_id, status=201, body={"code": "OLD"})
+        IdempotencyRecord.objects.filter(pk=old.record_id).update(
+            created_at=timezone.now() - timedelta(days=2)
+        )
+    start = threading.Barrier(CLIENTS)
+    outcomes: list[object] = [None] * CLIENTS
+
+    def claim(number: int) -> None:
+        try:
+            with schema_context("acme"):
+                start.wait()
+                try:
+                    outcomes[number] = claim_idempotency_key(
+                        owner="key:race", key="storm", request_hash="a" * 64
+                    ).record_id
+                except ApiError as refused:
+                    outcomes[number] = str(refused.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=claim, args=(number,)) for number in range(CLIENTS)]
+    connection.set_schema_to_public()
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        connection.set_tenant(acme)
+        winners = [outcome for outcome in outcomes if isinstance(outcome, int)]
+        assert len(winners) == 1, outcomes
+        assert sorted(str(outcome) for outcome in outcomes if outcome not in winners) == [
+            "idempotency_key_in_use"
+        ] * (CLIENTS - 1)
+        record = IdempotencyRecord.objects.get(owner="key:race", key="storm")
+        assert (record.pk, record.state, record.request_hash) == (winners[0], "running", "a" * 64)
+    finally:
+        connection.set_tenant(acme)
+        IdempotencyRecord.objects.filter(owner="key:race").delete()
+        connection.set_schema_to_public()
