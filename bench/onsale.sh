@@ -46,7 +46,7 @@ eval "$($PY manage.py bench_api --event "$BENCH_API_EVENT")"
 export BENCH_API_EVENT BENCH_API_TICKET_TYPE BENCH_API_KEY BENCH_API_EVENT_ID
 
 # After-commit work (confirmation e-mails) runs in a real worker, below the web's priority.
-nice -n 19 .venv/bin/celery --workdir platform -A controlplane worker --concurrency 1 --loglevel WARNING \
+chrt --idle 0 .venv/bin/celery --workdir platform -A controlplane worker --concurrency 1 --loglevel WARNING \
   >"$OUT/worker.log" 2>&1 &
 pids+=($!)
 # The production layout (deploy/gunicorn.conf.py: 3 sync workers here, preloaded app); only
