@@ -17,6 +17,7 @@ from api.fields import AmountField, MoneyField
 from api.idempotency import idempotent
 from api.representation import FieldsBuiltOnce
 from api.scopes import Scope
+from core.model_rows import prepared_statements
 from ticketing.catalog.models import Event
 from ticketing.catalog.selectors import event_by_id
 from ticketing.checkin.selectors import tickets_with_check_ins
@@ -193,6 +194,7 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet)
         return super().get_object()
 
     @extend_schema(request=OrderIn, responses={201: OrderOut})
+    @prepared_statements()
     @idempotent
     def create(self, request: Request) -> Response:
         data = OrderIn(data=request.data)

@@ -9,9 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import tenant_context
 
-from core.model_rows import InsertStatement
+from core.model_rows import InsertStatement, prepared_statements
 from tenants.models import Tenant
 from ticketing.audit.models import LogEntry
+from ticketing.catalog.models import Event
 from ticketing.orders.models import Order, OrderLine, Ticket
 from ticketing.orders.services import new_order_code, new_ticket_id
 from ticketing.tickets.models import TicketsPdf
@@ -122,3 +123,32 @@ def test_psycopg_keeps_the_placeholder_conversion_of_a_statement_with_many_param
         assert cursor.fetchone() == tuple(params)
 
     assert _queries._query2pg.cache_info().hits == hits + 1
+
+
+@pytest.mark.django_db
+def test_a_statement_prepared_for_one_shop_reads_the_next_shops_own_table() -> None:
+    acme, bravo = Tenant.objects.get(schema_name="acme"), Tenant.objects.get(schema_name="bravo")
+
+    def event_names() -> set[str]:
+        with prepared_statements(), connection.cursor() as cursor:
+            cursor.execute("SELECT name FROM catalog_event WHERE id > %s", [0])
+            return {row[0] for row in cursor.fetchall()}
+
+    expected = {}
+    for tenant in (acme, bravo):
+        with tenant_context(tenant):
+            expected[tenant.schema_name] = set(Event.objects.values_list("name", flat=True))
+    assert expected["acme"] and expected["bravo"] and expected["acme"] != expected["bravo"]
+
+    with tenant_context(acme):
+        assert event_names() == expected["acme"]
+        assert event_names() == expected["acme"]  # now from the prepared statement
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%%catalog_event%%'"
+            )
+            assert cursor.fetchone()[0] >= 1
+    with tenant_context(bravo):  # the same prepared statement, another search_path
+        assert event_names() == expected["bravo"]
+    with tenant_context(acme):
+        assert event_names() == expected["acme"]

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from branding.selectors import translated_text
 from core.errors import DomainError
+from core.model_rows import prepared_statements
 from core.money import Money
 from ticketing.catalog.models import Event
 from ticketing.catalog.selectors import storefront_event
@@ -223,6 +224,7 @@ def checkout(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_POST
+@prepared_statements()
 def buy(request: HttpRequest, slug: str) -> HttpResponse:
     """One-page checkout: selection, promo code and buyer details in one request, sold in one transaction."""
     event = _event_or_404(slug)

@@ -1,7 +1,10 @@
 """Set up and check the on-sale rush benchmark (`make bench`).
 
 ``prepare`` makes sure the benchmark reseller exists and opens a fresh event with one
-ticket type, printing shell variables for the load generator; ``report`` prints what was
+ticket type, printing shell variables for the load generator. The reseller is on a private
+plan of its own: every feature of the demo plans (the API rush needs API access) and no
+limits, since every run opens new events and a plan's event limit would refuse the
+fiftieth;  ``report`` prints what was
 sold against capacity and fails if anything was oversold or an accepted order is missing.
 """
 
@@ -12,12 +15,15 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from billing import entitlements
+from billing.models import Plan
 from tenants.models import Tenant
-from tenants.services import provision_tenant
+from tenants.services import assign_plan, provision_tenant
 from ticketing.catalog.models import Event
 from ticketing.catalog.services import create_event, create_ticket_type, publish_event
 from ticketing.inventory.models import Stock
@@ -25,6 +31,23 @@ from ticketing.orders.models import Order, Ticket
 
 SLUG = "bench"
 HOSTNAME = "bench.localhost"
+
+
+BENCH_PLAN = "bench-unlimited"
+
+
+def _bench_plan() -> Plan:
+    features = sorted({feature for plan in Plan.objects.all() for feature in plan.features})
+    plan, _ = Plan.objects.update_or_create(
+        code=BENCH_PLAN,
+        defaults={
+            "name": "On-sale benchmark",
+            "features": features,
+            "limits": {str(limit): None for limit in entitlements.Limit},  # None: unlimited
+            "is_public": False,
+        },
+    )
+    return plan
 
 
 class Command(BaseCommand):
@@ -50,6 +73,10 @@ class Command(BaseCommand):
                 default_currency="EUR",
             )  # fmt: skip
             tenant = Tenant.objects.get(schema_name=SLUG)
+        plan = _bench_plan()
+        if tenant.plan_id != plan.pk:
+            with transaction.atomic(durable=True):
+                assign_plan(tenant=tenant, plan=plan, actor=None)
         with tenant_context(tenant):
             if options["action"] == "prepare":
                 self._prepare(options["capacity"])
