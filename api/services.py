@@ -147,6 +147,13 @@ def claim_idempotency_key(*, owner: str, key: str, request_hash: str) -> Claim:
     gets the row; the others see it running (409) or, once done, replay its answer. A
     record past its 24 hours is taken over in the same statement, under a new id, as if
     deleted and inserted again.
+
+    The claim commits without waiting for its WAL to reach the disk (synchronous_commit off
+    for its own transaction): it is visible to other requests at once all the same, and it is
+    on disk before anything it guards is, since the order's commit (or the completion's)
+    flushes the WAL up to that point, which includes it. Lost in a crash before then, it
+    guarded nothing that happened. One disk flush fewer per API order: measured with
+    `make bench`, the flush waits cost the API rush about a sixth of its throughput.
     """
     if not key or len(key) > 255 or not key.isprintable():
         raise ApiError(
@@ -183,7 +190,8 @@ def _claim_sql() -> str:
     table = IdempotencyRecord._meta.db_table
     return (
         f'INSERT INTO "{table}" AS r (owner, key, request_hash, state, created_at) '
-        "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (owner, key) DO UPDATE SET "
+        "SELECT %s, %s, %s, %s, %s WHERE set_config('synchronous_commit', 'off', true) IS NOT NULL "
+        "ON CONFLICT (owner, key) DO UPDATE SET "
         "id = DEFAULT, request_hash = EXCLUDED.request_hash, state = EXCLUDED.state, "
         "response_status = NULL, response_body = NULL, created_at = EXCLUDED.created_at "
         "WHERE r.created_at < %s RETURNING r.id"
