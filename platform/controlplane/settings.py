@@ -183,7 +183,9 @@ DATABASES = {
         # per order in a one-shop on-sale rush (2.4 -> 1.4 ms), but with requests for many shops
         # interleaved on a connection every search_path switch makes PostgreSQL re-plan them, and
         # the storefront's CPU per request rose 16 % from 1 to 200 shops (2 % without). Off by
-        # default for that reason; correct either way (tests/tenants/test_routing.py).
+        # default for that reason; correct either way (tests/tenants/test_routing.py). The order path
+        # (checkout, API order creation) prepares its few statements regardless
+        # (core.model_rows.prepared_statements).
         "OPTIONS": {
             "server_side_binding": True,
             "prepare_threshold": _prepare_threshold(os.environ.get("DATABASE_PREPARE_THRESHOLD", "off")),
