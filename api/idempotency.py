@@ -4,6 +4,10 @@ The same key with the same request returns the first answer (status and body, wi
 ``Idempotent-Replayed: true``); with another request it is a 409; while the first is
 still running, a second one is a 409 too and runs nothing. Keys are per API key (or per
 signed-in member) and last 24 hours.
+
+The answer is kept after the view returns, in a statement of its own, unless the view
+keeps it itself inside the transaction that does the work (``keep_answer_within``): then
+the work and its answer commit together, and the request waits for one commit, not two.
 """
 
 from __future__ import annotations
@@ -11,9 +15,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
+from django.db import transaction
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -38,6 +44,31 @@ def request_hash(request: Request) -> str:
 Handler = Callable[..., Response]
 
 
+@dataclass
+class _Running:
+    """The claimed record of the request being answered, and whether its answer is kept yet."""
+
+    record_id: int
+    kept: bool = False
+
+    def mark_kept(self) -> None:
+        self.kept = True
+
+
+def keep_answer_within(request: Request, *, status: int, body: object) -> None:
+    """Keep the answer to an idempotent request in the caller's transaction (no-op without a key).
+
+    For a view whose work is one transaction: called inside it, the answer commits (or rolls
+    back) with the work, so a replay can never miss work that was done, and the decorator
+    keeps nothing more once the transaction commits.
+    """
+    running: _Running | None = getattr(request, "_idempotency", None)
+    if running is None:
+        return
+    complete_idempotency_key(record_id=running.record_id, status=status, body=body)
+    transaction.on_commit(running.mark_kept)
+
+
 def idempotent(handler: Handler) -> Handler:
     """Wrap a view method so an Idempotency-Key header makes it safe to retry."""
 
@@ -57,15 +88,21 @@ def idempotent(handler: Handler) -> Handler:
                 content_type=PROBLEM_CONTENT_TYPE if replay.response_status >= 400 else None,
             )
         assert claim.record_id is not None
+        running = request._idempotency = _Running(record_id=claim.record_id)
         try:
             response = handler(view, request, *args, **kwargs)
         except Exception as error:  # the answer to an error is kept too (a 4xx replays as such)
+            if running.kept:  # the work committed with its answer: that answer stands
+                raise
             try:
                 response = view.handle_exception(error)
             except Exception:
                 complete_idempotency_key(record_id=claim.record_id, status=500, body=None)
                 raise
-        complete_idempotency_key(record_id=claim.record_id, status=response.status_code, body=response.data)
+        if not running.kept:
+            complete_idempotency_key(
+                record_id=claim.record_id, status=response.status_code, body=response.data
+            )
         return response
 
     return guarded

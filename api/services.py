@@ -217,7 +217,8 @@ def _complete_sql() -> str:
 def complete_idempotency_key(*, record_id: int, status: int, body: object) -> None:
     """Keep the answer to replay it (a request that failed on the server keeps nothing).
 
-    One statement in autocommit, like the claim (the request's own transaction is over).
+    One statement: in autocommit once the request's own transaction is over, or inside that
+    transaction, to commit with the work it answers (api.idempotency.keep_answer_within).
     """
     with connection.cursor() as cursor:
         if status >= 500:

@@ -49,6 +49,7 @@ export BENCH_API_EVENT BENCH_API_TICKET_TYPE BENCH_API_KEY BENCH_API_EVENT_ID
 chrt --idle 0 .venv/bin/celery --workdir platform -A controlplane worker --concurrency 1 --loglevel WARNING \
   >"$OUT/worker.log" 2>&1 &
 pids+=($!)
+worker_pid=$!
 # The production layout (deploy/gunicorn.conf.py: 3 sync workers here, preloaded app); only
 # the address and the listen backlog for 50 simultaneous connections are the bench's own.
 GUNICORN_BIND="127.0.0.1:$PORT" .venv/bin/gunicorn -c deploy/gunicorn.conf.py controlplane.wsgi:application \
@@ -59,21 +60,28 @@ for _ in $(seq 100); do curl -s -o /dev/null -H "Host: $BENCH_HOST" "http://127.
 for _ in $(seq 30); do curl -s -o /dev/null -H "Host: $BENCH_HOST" "http://127.0.0.1:$PORT/events/$BENCH_EVENT/"; done
 
 gunicorn_pid=${pids[-1]}
-measured=$(pgrep -P "$gunicorn_pid"; pgrep -P "$(head -1 .data/postgres/postmaster.pid 2>/dev/null || echo 0)")
+web_pids=$(pgrep -P "$gunicorn_pid")
+postmaster_pid=$(head -1 .data/postgres/postmaster.pid 2>/dev/null || echo 0)
 
 # rush NAME LUA EVENT_SLUG TITLE: wrk against the app, then the figures and the oversell check.
 rush() {
   local name=$1 script=$2 event=$3 title=$4
-  local before after cpu_seconds stats accepted refused
-  before=$(cpu_ticks $measured)
+  local web_before db_pids db_before web_cpu db_cpu worker_before worker_cpu stats accepted refused
+  # PostgreSQL's CPU: its backends and helpers, those that start during the rush included
+  # (autovacuum, the Celery worker's connection); those that end during it are missed.
+  web_before=$(cpu_ticks $web_pids)
+  db_pids=$(pgrep -P "$postmaster_pid" | sort)
+  db_before=$(cpu_ticks $db_pids)
+  worker_before=$(cpu_ticks "$worker_pid" $(pgrep -P "$worker_pid"))
   wrk -t 2 -c ${BENCH_CONNECTIONS:-50} -d "$DURATION" --timeout 5s --latency -s "$script" "http://127.0.0.1:$PORT" \
     | tee "$OUT/wrk-$name.txt"
-  after=$(cpu_ticks $measured)
-  cpu_seconds=$(echo "($after - $before) / $(getconf CLK_TCK)" | bc -l)
+  web_cpu=$(echo "($(cpu_ticks $web_pids) - $web_before) / $(getconf CLK_TCK)" | bc -l)
+  db_cpu=$(echo "($(cpu_ticks $(pgrep -P "$postmaster_pid")) - $db_before) / $(getconf CLK_TCK)" | bc -l)
+  worker_cpu=$(echo "($(cpu_ticks "$worker_pid" $(pgrep -P "$worker_pid")) - $worker_before) / $(getconf CLK_TCK)" | bc -l)
   stats=$(grep '^BENCH_STATS=' "$OUT/wrk-$name.txt" | cut -d= -f2-)
   accepted=$(echo "$stats" | $PY -c 'import json,sys; print(json.load(sys.stdin)["accepted"])')
   refused=$(echo "$stats" | $PY -c 'import json,sys; s=json.load(sys.stdin); print(s["refused"] + s["other"])')
-  stats=$(echo "$stats" | $PY -c "import json,sys; s=json.load(sys.stdin); s['refused']=$refused; s['cpu_seconds']=$cpu_seconds; print(json.dumps(s))")
+  stats=$(echo "$stats" | $PY -c "import json,sys; s=json.load(sys.stdin); s['refused']=$refused; s['web_cpu_seconds']=$web_cpu; s['db_cpu_seconds']=$db_cpu; s['worker_cpu_seconds']=$worker_cpu; print(json.dumps(s))")
   $PY manage.py bench_onsale report --event "$event" --accepted "$accepted" --stats "$stats" --title "$title" \
     | tee "$OUT/report-$name.txt"
 }

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from api.access import ApiViewSet, actor_of
 from api.fields import AmountField, MoneyField
-from api.idempotency import idempotent
+from api.idempotency import idempotent, keep_answer_within
 from api.representation import FieldsBuiltOnce
 from api.scopes import Scope
 from core.model_rows import prepared_statements
@@ -201,14 +201,21 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet)
         data.is_valid(raise_exception=True)
         values: dict[str, Any] = data.validated_data
         expected = values.get("expected_total")
-        order = buy_tickets(
+        answer: dict[str, Any] = {}
+
+        def answer_within(order: Order) -> None:  # the answer commits with the order
+            answer["body"] = OrderOut(order).data
+            keep_answer_within(request, status=201, body=answer["body"])
+
+        buy_tickets(
             event=values["event"],
             selection=data.selection(),
             buyer=Buyer(**values["buyer"]),
             promo_code=values["promo_code"],
             expected_total_minor=expected.amount_minor if expected is not None else None,
+            within=answer_within,
         )
-        return Response(OrderOut(order).data, status=201)
+        return Response(answer["body"], status=201)
 
     @extend_schema(request=ReasonIn, responses={200: OrderOut})
     @action(detail=True, methods=["post"])

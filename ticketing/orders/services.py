@@ -273,6 +273,7 @@ def buy_tickets(
     discounts: EventDiscounts | None = None,
     region: str = "",
     vat_id: str = "",
+    within: Callable[[Order], object] | None = None,
 ) -> Order:
     """One-step checkout: check, price and sell a selection in a single transaction.
 
@@ -281,6 +282,10 @@ def buy_tickets(
     A caller may pass the ``offer`` and ``discounts`` it already read for its form (the
     discounts read for the same ``promo_code``, the offer in the region's currency);
     prices and counts are still guarded here.
+
+    ``within`` is called with the new order inside its transaction, before the stock is
+    taken (so not under the stock's row lock): what it writes commits with the order or
+    rolls back with it, at no commit of its own (the API keeps its idempotent answer so).
     """
     buyer = clean_buyer(buyer)
     if discounts is not None and discounts.code != canonical_code(promo_code):
@@ -300,6 +305,7 @@ def buy_tickets(
             offer,
             discounts,
             _Pricing(region=region, currency=currency, taxation=taxation),
+            within,
         )
     )
 
@@ -321,6 +327,7 @@ def _buy(
     offer: EventOffer | None,
     discounts: EventDiscounts | None,
     pricing: _Pricing,
+    within: Callable[[Order], object] | None,
 ) -> Order:
     now = timezone.now()
     with transaction.atomic(durable=True):
@@ -348,6 +355,8 @@ def _buy(
         )
         if priced.promo_code_id is not None:
             use_code(discount_id=priced.promo_code_id, code=priced.promo_code)
+        if within is not None:
+            within(order)
         take_stock(checked, into="sold")  # last: its row locks last until the commit right after
         _after_order_placed(order)
     return order
