@@ -23,6 +23,7 @@ pids=()
 cpu_ticks() { local total=0 pid; for pid in "$@"; do
   [ -r "/proc/$pid/stat" ] || continue
   read -r -a f < <(sed 's/^.*) //' "/proc/$pid/stat"); total=$((total + f[11] + f[12])); done; echo "$total"; }
+worker_ticks() { if [ "$worker_pid" = 0 ]; then echo 0; else cpu_ticks "$worker_pid" $(pgrep -P "$worker_pid"); fi; }
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
@@ -46,10 +47,14 @@ eval "$($PY manage.py bench_api --event "$BENCH_API_EVENT")"
 export BENCH_API_EVENT BENCH_API_TICKET_TYPE BENCH_API_KEY BENCH_API_EVENT_ID
 
 # After-commit work (confirmation e-mails) runs in a real worker, below the web's priority.
-chrt --idle 0 .venv/bin/celery --workdir platform -A controlplane worker --concurrency 1 --loglevel WARNING \
-  >"$OUT/worker.log" 2>&1 &
-pids+=($!)
-worker_pid=$!
+# BENCH_WORKER=0 leaves it out (the confirmations wait in Redis), to measure what it costs.
+worker_pid=0
+if [ "${BENCH_WORKER:-1}" != 0 ]; then
+  chrt --idle 0 .venv/bin/celery --workdir platform -A controlplane worker --concurrency 1 --loglevel WARNING \
+    >"$OUT/worker.log" 2>&1 &
+  pids+=($!)
+  worker_pid=$!
+fi
 # The production layout (deploy/gunicorn.conf.py: 3 sync workers here, preloaded app); only
 # the address and the listen backlog for 50 simultaneous connections are the bench's own.
 GUNICORN_BIND="127.0.0.1:$PORT" .venv/bin/gunicorn -c deploy/gunicorn.conf.py controlplane.wsgi:application \
@@ -72,12 +77,12 @@ rush() {
   web_before=$(cpu_ticks $web_pids)
   db_pids=$(pgrep -P "$postmaster_pid" | sort)
   db_before=$(cpu_ticks $db_pids)
-  worker_before=$(cpu_ticks "$worker_pid" $(pgrep -P "$worker_pid"))
+  worker_before=$(worker_ticks)
   wrk -t 2 -c ${BENCH_CONNECTIONS:-50} -d "$DURATION" --timeout 5s --latency -s "$script" "http://127.0.0.1:$PORT" \
     | tee "$OUT/wrk-$name.txt"
   web_cpu=$(echo "($(cpu_ticks $web_pids) - $web_before) / $(getconf CLK_TCK)" | bc -l)
   db_cpu=$(echo "($(cpu_ticks $(pgrep -P "$postmaster_pid")) - $db_before) / $(getconf CLK_TCK)" | bc -l)
-  worker_cpu=$(echo "($(cpu_ticks "$worker_pid" $(pgrep -P "$worker_pid")) - $worker_before) / $(getconf CLK_TCK)" | bc -l)
+  worker_cpu=$(echo "($(worker_ticks) - $worker_before) / $(getconf CLK_TCK)" | bc -l)
   stats=$(grep '^BENCH_STATS=' "$OUT/wrk-$name.txt" | cut -d= -f2-)
   accepted=$(echo "$stats" | $PY -c 'import json,sys; print(json.load(sys.stdin)["accepted"])')
   refused=$(echo "$stats" | $PY -c 'import json,sys; s=json.load(sys.stdin); print(s["refused"] + s["other"])')
