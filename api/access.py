@@ -1,6 +1,7 @@
-"""The API's door, in the order a request meets it: the client address's rate limit, who is
-calling (key or staff session), the scope the endpoint needs, the plan's API switch, and the
-caller's own rate limit.
+"""The API's door, in the order a request meets it: who is calling (key or staff session), the
+rate limits of the client's address and of the caller (counted together, one round trip), the
+scope the endpoint needs, and the plan's API switch. A request whose key is refused counts
+against its address all the same: past the address's limit, guessing keys gets 429.
 
 Every endpoint names the scope of each of its actions (``scopes``); a key must carry it, a
 signed-in member's role must hold the matching permission (api.scopes.SESSION_PERMISSION).
@@ -77,9 +78,18 @@ class ApiDoor:
             raise exceptions.MethodNotAllowed(request.method or "") from None
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        tenant = tenant_of(request)
-        terms = plan_terms(tenant)
-        limits.enforce(bucket=f"ip:{limits.client_address(request)}", per_minute=terms.per_ip_per_minute)
+        terms = plan_terms(tenant_of(request))
+        buckets = {f"ip:{limits.client_address(request)}": terms.per_ip_per_minute}
+        try:
+            self.perform_authentication(request)  # type: ignore[attr-defined]
+        except exceptions.APIException:
+            limits.enforce(buckets)  # a refused key still counts against its address
+            raise
+        if isinstance(request.auth, KeyGrant):
+            buckets[f"key:{request.auth.key_id}"] = terms.per_key_per_minute
+        elif request.user.is_authenticated:
+            buckets[f"user:{request.user.pk}"] = terms.per_key_per_minute
+        limits.enforce(buckets)
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
         if not terms.api_allowed:
             raise BillingError(
@@ -88,10 +98,6 @@ class ApiDoor:
                 http_status=403,
                 extra={"feature": str(Feature.API)},
             )
-        caller = (
-            f"key:{request.auth.key_id}" if isinstance(request.auth, KeyGrant) else f"user:{request.user.pk}"
-        )
-        limits.enforce(bucket=caller, per_minute=terms.per_key_per_minute)
 
 
 class ApiView(ApiDoor, APIView):

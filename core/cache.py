@@ -9,6 +9,7 @@ keeping one per pool changes nothing else.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.cache.backends.base import BaseCache
@@ -36,24 +37,35 @@ class ReusedClientRedisCache(RedisCache):
         super().__init__(server, params)
         self._class = ReusedClientRedisCacheClient
 
-    def incr_counter(self, key: str, timeout: int) -> int:
-        """Count one at ``key``, created with ``timeout`` seconds to live: one round trip."""
-        full_key = self.make_and_validate_key(key)
-        pipeline = self._cache.get_client(full_key, write=True).pipeline(transaction=False)
-        pipeline.set(full_key, 0, ex=timeout, nx=True)  # the counter starts with its expiry
-        pipeline.incr(full_key)
-        return int(pipeline.execute()[1])
+    def incr_counters(self, keys: Sequence[str], timeout: int) -> list[int]:
+        """Count one at each of ``keys``, each created with ``timeout`` seconds to live: one round trip."""
+        full_keys = [self.make_and_validate_key(key) for key in keys]
+        pipeline = self._cache.get_client(full_keys[0], write=True).pipeline(transaction=False)
+        for full_key in full_keys:
+            pipeline.set(full_key, 0, ex=timeout, nx=True)  # the counter starts with its expiry
+            pipeline.incr(full_key)
+        return [int(count) for count in pipeline.execute()[1::2]]
 
 
-def incr_counter(cache: BaseCache, key: str, timeout: int) -> int:
-    """Count one at ``key`` in ``cache``; the counter lives ``timeout`` seconds from its first count.
+def incr_counters(cache: BaseCache, keys: Sequence[str], timeout: int) -> list[int]:
+    """Count one at each of ``keys`` in ``cache``; a counter lives ``timeout`` seconds from its first count.
 
     ``cache`` is a backend (``caches[alias]``), not the ``django.core.cache.cache`` proxy.
 
-    With Redis this is one round trip; other backends take the portable add-then-incr.
+    With Redis this is one round trip for all of them; other backends take the portable
+    add-then-incr, key by key.
     """
     if isinstance(cache, ReusedClientRedisCache):
-        return cache.incr_counter(key, timeout)
+        return cache.incr_counters(keys, timeout)
+    return [_add_then_incr(cache, key, timeout) for key in keys]
+
+
+def incr_counter(cache: BaseCache, key: str, timeout: int) -> int:
+    """Count one at ``key`` in ``cache`` (see ``incr_counters``)."""
+    return incr_counters(cache, [key], timeout)[0]
+
+
+def _add_then_incr(cache: BaseCache, key: str, timeout: int) -> int:
     if cache.add(key, 1, timeout):
         return 1
     try:

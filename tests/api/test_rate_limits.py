@@ -39,7 +39,7 @@ def test_a_key_past_its_plans_limit_gets_429_with_retry_after(api_shops: tuple[T
     assert api_client("acme.localhost", make_key("acme")).get("/api/v1/events/").status_code == 200
 
 
-def test_one_address_is_limited_across_keys_and_before_any_key_is_checked(
+def test_one_address_is_limited_across_keys_and_with_keys_that_are_refused(
     api_shops: tuple[Tenant, Tenant],
 ) -> None:
     _limit_growth_plan(per_key=100, per_ip=2)
@@ -56,6 +56,16 @@ def test_one_address_is_limited_across_keys_and_before_any_key_is_checked(
         HTTP_AUTHORIZATION=first.defaults["HTTP_AUTHORIZATION"],
     )
     assert other_address.get("/api/v1/events/").status_code == 200
+
+
+def test_guessing_keys_counts_against_the_address_and_ends_in_429(api_shops: tuple[Tenant, Tenant]) -> None:
+    _limit_growth_plan(per_key=100, per_ip=2)
+    guessing = api_client("acme.localhost", "tk_guessing_keys")
+
+    answers = [guessing.get("/api/v1/events/") for _ in range(3)]
+
+    assert [answer.status_code for answer in answers] == [401, 401, 429]
+    assert_problem(answers[2], 429, "rate_limited")
 
 
 @requires_redis

@@ -4,7 +4,7 @@ import uuid
 
 from django.core.cache.backends.locmem import LocMemCache
 
-from core.cache import ReusedClientRedisCache, incr_counter
+from core.cache import ReusedClientRedisCache, incr_counter, incr_counters
 from tests.services import requires_redis
 
 
@@ -34,7 +34,23 @@ def test_a_redis_counter_counts_and_expires_from_its_first_count() -> None:
     cache.delete("requests")
 
 
+@requires_redis
+def test_several_redis_counters_count_each_on_its_own_in_one_pipeline() -> None:
+    prefix = f"test-counters-{uuid.uuid4().hex}"
+    cache = ReusedClientRedisCache("redis://127.0.0.1:6379/15", {"KEY_PREFIX": prefix})
+    client = cache._cache.get_client()
+
+    first = incr_counters(cache, ["address", "key"], 60)
+    second = incr_counters(cache, ["address", "other-key"], 30)
+
+    assert (first, second) == ([1, 1], [2, 1])
+    assert 30 < client.ttl(cache.make_key("address")) <= 60  # kept from its first count
+    assert 0 < client.ttl(cache.make_key("other-key")) <= 30
+    cache.delete_many(["address", "key", "other-key"])
+
+
 def test_other_caches_count_with_add_and_incr() -> None:
     cache = LocMemCache("test-counter", {})
 
     assert [incr_counter(cache, "requests", 60) for _ in range(3)] == [1, 2, 3]
+    assert incr_counters(cache, ["requests", "others"], 60) == [4, 1]
