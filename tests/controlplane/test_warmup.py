@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 BEFORE_FORK = """
@@ -64,8 +66,11 @@ def run(script: str, **env: str) -> tuple[dict[str, object], str]:
     return json.loads(done.stdout.strip().splitlines()[-1]), done.stderr
 
 
-def test_before_the_fork_celery_and_the_validators_are_set_up_without_opening_a_socket() -> None:
-    found, _ = run(BEFORE_FORK, CELERY_BROKER_URL="redis://127.0.0.1:6379/15")
+@pytest.mark.parametrize(
+    "broker", ["redis://127.0.0.1:6379/15", ""], ids=["Redis broker", "no broker (eager)"]
+)
+def test_before_the_fork_celery_and_the_validators_are_set_up_without_opening_a_socket(broker: str) -> None:
+    found, _ = run(BEFORE_FORK, CELERY_BROKER_URL=broker)
 
     assert found == {"finalized_before": False, "finalized": True, "regex_compiled": True, "new_sockets": 0}
 
