@@ -11,7 +11,7 @@ import json
 import os
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlparse
+from urllib.parse import parse_qs, unquote, urlparse
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 DATA_DIR = Path(os.environ.get("DATA_DIR", BASE_DIR / ".data"))
@@ -25,14 +25,20 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 def database_from_url(url: str) -> dict[str, str]:
+    """Django's database settings from a libpq-style URL.
+
+    ``postgres://user:pass@host:port/name``; a Unix socket goes in the ``host`` parameter, as
+    libpq takes it: ``postgres://user@/name?host=/var/run/postgresql``.
+    """
     parts = urlparse(url)
     if parts.scheme not in {"postgres", "postgresql"}:
         raise ValueError(f"DATABASE_URL must be a postgres:// URL, not {parts.scheme}://")
+    socket_directory = parse_qs(parts.query).get("host", [""])[0]
     return {
         "NAME": unquote(parts.path.lstrip("/")),
         "USER": unquote(parts.username or ""),
         "PASSWORD": unquote(parts.password or ""),
-        "HOST": parts.hostname or "",
+        "HOST": socket_directory or parts.hostname or "",
         "PORT": str(parts.port or ""),
     }
 

@@ -43,3 +43,14 @@ def test_without_a_mail_host_or_backend_mail_goes_to_the_console() -> None:
     found = settings_under({}, "EMAIL_BACKEND", "EMAIL_FILE_PATH")
 
     assert found == {"EMAIL_BACKEND": CONSOLE, "EMAIL_FILE_PATH": None}
+
+
+def test_database_urls_name_a_tcp_server_or_a_unix_socket() -> None:
+    from controlplane.settings import database_from_url
+
+    assert database_from_url("postgres://shop:s%40cret@db.internal:6432/tickets") == {
+        "NAME": "tickets", "USER": "shop", "PASSWORD": "s@cret", "HOST": "db.internal", "PORT": "6432",
+    }  # fmt: skip
+    assert database_from_url("postgresql://shop@/tickets?host=/run/postgresql") == {
+        "NAME": "tickets", "USER": "shop", "PASSWORD": "", "HOST": "/run/postgresql", "PORT": "",
+    }  # fmt: skip
