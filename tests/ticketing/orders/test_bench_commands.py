@@ -8,15 +8,16 @@ import json
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django_tenants.utils import schema_context
 
+from billing.models import Plan
 from tenants.models import Tenant
 from ticketing.catalog.models import Event
 from ticketing.inventory.models import Stock
 from ticketing.inventory.services import Selection
+from ticketing.orders.models import Order
 from ticketing.orders.services import Buyer, buy_tickets
-
-pytestmark = pytest.mark.django_db
 
 
 def prepare(capacity: int = 10) -> dict[str, str]:
@@ -46,6 +47,7 @@ def buy(slug: str, quantity: int) -> None:
     )
 
 
+@pytest.mark.django_db
 def test_prepare_opens_a_published_event_in_the_bench_shop_on_its_unlimited_plan() -> None:
     found = prepare(capacity=25)
 
@@ -58,6 +60,7 @@ def test_prepare_opens_a_published_event_in_the_bench_shop_on_its_unlimited_plan
         assert str(event.ticket_types.get().pk) == found["BENCH_TICKET_TYPE"]
 
 
+@pytest.mark.django_db
 def test_the_report_prints_the_figures_and_passes_when_sales_add_up() -> None:
     slug = prepare()["BENCH_EVENT"]
     with schema_context("bench"):
@@ -72,6 +75,7 @@ def test_the_report_prints_the_figures_and_passes_when_sales_add_up() -> None:
     assert "nothing oversold, no accepted order lost" in printed
 
 
+@pytest.mark.django_db
 def test_the_report_fails_when_more_orders_were_accepted_than_the_database_holds() -> None:
     slug = prepare()["BENCH_EVENT"]
     with schema_context("bench"):
@@ -81,6 +85,7 @@ def test_the_report_fails_when_more_orders_were_accepted_than_the_database_holds
         report(slug, accepted=2)
 
 
+@pytest.mark.django_db
 def test_the_report_fails_when_the_stock_counters_disagree_with_the_tickets() -> None:
     # An oversell itself cannot be written (stock_never_oversold, a check constraint); what a
     # lost update would leave is a counter out of step with the tickets sold.
@@ -91,3 +96,28 @@ def test_the_report_fails_when_the_stock_counters_disagree_with_the_tickets() ->
 
     with pytest.raises(CommandError, match="OVERSOLD or counters out of step"):
         report(slug, accepted=1)
+
+
+@pytest.mark.usefixtures("django_db_setup", "committed")
+def test_reset_drops_the_bench_shop_and_the_next_prepare_starts_an_empty_one() -> None:
+    # Real commits: a schema is dropped as `make bench` drops it, between committed runs.
+    try:
+        slug = prepare()["BENCH_EVENT"]
+        with schema_context("bench"):
+            buy(slug, 2)
+
+        call_command("bench_onsale", "reset")
+
+        assert not Tenant.objects.filter(schema_name="bench").exists()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM information_schema.schemata WHERE schema_name = 'bench'")
+            assert cursor.fetchone() is None
+        fresh = prepare()["BENCH_EVENT"]
+        with schema_context("bench"):
+            assert list(Event.objects.values_list("slug", flat=True)) == [fresh]
+            assert not Order.objects.exists()
+        call_command("bench_onsale", "reset")
+        call_command("bench_onsale", "reset")  # nothing left to drop is no error either
+    finally:
+        call_command("bench_onsale", "reset")
+        Plan.objects.filter(code="bench-unlimited").delete()

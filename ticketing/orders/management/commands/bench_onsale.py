@@ -1,11 +1,12 @@
 """Set up and check the on-sale rush benchmark (`make bench`).
 
-``prepare`` makes sure the benchmark reseller exists and opens a fresh event with one
-ticket type, printing shell variables for the load generator. The reseller is on a private
-plan of its own: every feature of the demo plans (the API rush needs API access) and no
-limits, since every run opens new events and a plan's event limit would refuse the
-fiftieth;  ``report`` prints what was
-sold against capacity and fails if anything was oversold or an accepted order is missing.
+``reset`` drops the benchmark reseller, its schema and every order of earlier runs, so each
+run starts from the same empty shop. ``prepare`` makes sure the benchmark reseller exists
+and opens a fresh event with one ticket type, printing shell variables for the load
+generator. The reseller is on a private plan of its own: every feature of the demo plans
+(the API rush needs API access) and no limits, since every run opens new events and a
+plan's event limit would refuse the fiftieth. ``report`` prints what was sold against
+capacity and fails if anything was oversold or an accepted order is missing.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from django_tenants.utils import tenant_context
 
 from billing import entitlements
 from billing.models import Plan
+from tenants import routing
 from tenants.models import Tenant
 from tenants.services import assign_plan, provision_tenant
 from ticketing.catalog.models import Event
@@ -55,7 +57,7 @@ class Command(BaseCommand):
     help = "Prepare or report on the on-sale rush benchmark."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["prepare", "report"])
+        parser.add_argument("action", choices=["reset", "prepare", "report"])
         parser.add_argument("--capacity", type=int, default=3000)
         parser.add_argument("--event", default="")
         parser.add_argument(
@@ -67,6 +69,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "reset":
+            self._reset()
+            return
         tenant = Tenant.objects.filter(schema_name=SLUG).first()
         if tenant is None:
             provision_tenant(
@@ -83,6 +88,14 @@ class Command(BaseCommand):
                 self._prepare(options["capacity"])
             else:
                 self._report(options["event"], options["accepted"], options["stats"], options["title"])
+
+    def _reset(self) -> None:
+        tenant = Tenant.objects.filter(schema_name=SLUG).first()
+        if tenant is None:
+            return
+        with transaction.atomic(durable=True):
+            routing.forget_tenant(tenant)
+            tenant.delete(force_drop=True)  # the schema with it (django-tenants), and its domain
 
     def _prepare(self, capacity: int) -> None:
         starts_at = timezone.now() + timedelta(days=30)
