@@ -9,11 +9,15 @@ import pytest
 from django.test import Client
 from django_tenants.utils import schema_context
 
+from api.models import ApiKey, IdempotencyRecord
 from api.scopes import Scope
 from api.services import create_api_key
 from tenants.models import Tenant
 from tests.billing.factories import put_on_plan
 from tests.conftest import client_for
+from ticketing.audit.models import LogEntry
+from ticketing.catalog.models import Event
+from ticketing.orders.models import Order
 
 ALL_SCOPES = [str(scope) for scope in Scope]
 
@@ -53,6 +57,18 @@ def acme_api_with(api_shops: tuple[Tenant, Tenant]) -> Callable[..., Client]:
         return api_client("acme.localhost", make_key("acme", scopes))
 
     return build
+
+
+def undo_committed_orders(tenant: Tenant, event: Any) -> None:
+    """After a test with real commits (``committed``): remove the event and its orders, the shop's
+    keys and idempotency records, and take the shop off the plan the test put it on."""
+    with schema_context(tenant.schema_name):
+        IdempotencyRecord.objects.all().delete()
+        ApiKey.objects.all().delete()
+        Order.objects.filter(event=event).delete()
+        Event.objects.filter(pk=event.pk).delete()
+        LogEntry.objects.filter(action__startswith="api_key.").delete()
+    Tenant.objects.filter(pk=tenant.pk).update(plan=None)
 
 
 def post(client: Client, path: str, data: Any, **headers: Any) -> Any:

@@ -20,15 +20,12 @@ from rest_framework.test import APIRequestFactory
 from rest_framework.views import APIView
 
 from api.idempotency import idempotent, keep_answer_within
-from api.models import ApiKey, IdempotencyRecord
+from api.models import IdempotencyRecord
 from billing.models import Plan
 from tenants.models import Tenant
-from ticketing.audit.models import LogEntry
-from ticketing.catalog.models import Event
-from ticketing.orders.models import Order
 
 from ..ticketing.factories import on_sale_event
-from .conftest import make_key
+from .conftest import make_key, undo_committed_orders
 
 connection = cast(Any, default_connection)
 pytestmark = pytest.mark.usefixtures("django_db_setup", "committed")
@@ -114,10 +111,4 @@ def test_an_api_order_commits_with_its_answer_in_one_transaction(in_acme: Tenant
         record = IdempotencyRecord.objects.get(key="k")
         assert record.response_status == 201 and record.response_body == response.json()
     finally:
-        connection.set_tenant(in_acme)
-        ApiKey.objects.all().delete()
-        Order.objects.filter(event=event).delete()
-        Event.objects.filter(pk=event.pk).delete()
-        LogEntry.objects.filter(action__startswith="api_key.").delete()
-        connection.set_schema_to_public()
-        Tenant.objects.filter(pk=in_acme.pk).update(plan=None)
+        undo_committed_orders(in_acme, event)

@@ -18,16 +18,14 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from api.errors import ApiError
-from api.models import ApiKey, IdempotencyRecord
+from api.models import IdempotencyRecord
 from api.services import claim_idempotency_key, complete_idempotency_key
 from billing.models import Plan
 from tenants.models import Tenant
-from ticketing.audit.models import LogEntry
-from ticketing.catalog.models import Event
 from ticketing.orders.models import Order
 
 from ..ticketing.factories import on_sale_event
-from .conftest import make_key
+from .conftest import make_key, undo_committed_orders
 
 connection = cast(Any, default_connection)
 CLIENTS = 6
@@ -74,14 +72,7 @@ def test_racing_retries_with_one_key_sell_once() -> None:
         assert len({answer["code"] for status, answer in answers if status == 201}) == 1  # the same order
         assert Order.objects.filter(event=event).count() == 1
     finally:
-        connection.set_tenant(acme)
-        IdempotencyRecord.objects.all().delete()
-        ApiKey.objects.all().delete()
-        Order.objects.filter(event=event).delete()
-        Event.objects.filter(pk=event.pk).delete()
-        LogEntry.objects.filter(action__startswith="api_key.").delete()
-        connection.set_schema_to_public()
-        Tenant.objects.filter(pk=acme.pk).update(plan=None)
+        undo_committed_orders(acme, event)
 
 
 @pytest.mark.usefixtures("django_db_setup", "committed")
