@@ -60,11 +60,6 @@ def incr_counters(cache: BaseCache, keys: Sequence[str], timeout: int) -> list[i
     return [_add_then_incr(cache, key, timeout) for key in keys]
 
 
-def incr_counter(cache: BaseCache, key: str, timeout: int) -> int:
-    """Count one at ``key`` in ``cache`` (see ``incr_counters``)."""
-    return incr_counters(cache, [key], timeout)[0]
-
-
 def _add_then_incr(cache: BaseCache, key: str, timeout: int) -> int:
     if cache.add(key, 1, timeout):
         return 1

@@ -4,7 +4,7 @@ import uuid
 
 from django.core.cache.backends.locmem import LocMemCache
 
-from core.cache import ReusedClientRedisCache, incr_counter, incr_counters
+from core.cache import ReusedClientRedisCache, incr_counters
 from tests.services import requires_redis
 
 
@@ -26,7 +26,7 @@ def test_a_redis_counter_counts_and_expires_from_its_first_count() -> None:
     cache = ReusedClientRedisCache("redis://127.0.0.1:6379/15", {"KEY_PREFIX": prefix})
     client = cache._cache.get_client()
 
-    counts = [incr_counter(cache, "requests", 60) for _ in range(3)]
+    counts = [incr_counters(cache, ["requests"], 60)[0] for _ in range(3)]
 
     assert counts == [1, 2, 3]
     assert 0 < client.ttl(cache.make_key("requests")) <= 60
@@ -52,5 +52,5 @@ def test_several_redis_counters_count_each_on_its_own_in_one_pipeline() -> None:
 def test_other_caches_count_with_add_and_incr() -> None:
     cache = LocMemCache("test-counter", {})
 
-    assert [incr_counter(cache, "requests", 60) for _ in range(3)] == [1, 2, 3]
+    assert [incr_counters(cache, ["requests"], 60)[0] for _ in range(3)] == [1, 2, 3]
     assert incr_counters(cache, ["requests", "others"], 60) == [4, 1]
